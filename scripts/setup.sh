@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, from crates.io and npm
+# only. Safe to re-run: each step is skipped when already satisfied.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+WORKER_BUILD_VERSION=0.8.7
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
+
+step() { printf '==> %s\n' "$*"; }
+version_of() { "$1" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(version_of worker-build)" != "$WORKER_BUILD_VERSION" ]; then
+  step "installing worker-build $WORKER_BUILD_VERSION"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+fi
+
+if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lock file names a crate version crates.io no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "installing node tooling (wrangler, esbuild, binaryen, node 22)"
+  npm ci --no-audit --no-fund
+fi

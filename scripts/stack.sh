@@ -1,0 +1,46 @@
+# Sourced by dev.sh and test.sh: runs the real worker under `wrangler dev`
+# (workerd) with local D1 and KV kept in a directory of the caller's choice.
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# d1_apply STATE FILE...: runs the SQL files, in order, in one wrangler call.
+d1_apply() {
+  local state=$1; shift
+  local sql; sql=$(mktemp --suffix .sql)
+  cat "$@" >"$sql"
+  wrangler d1 execute DB --local --persist-to "$state" --file "$sql" >/dev/null
+  rm -f "$sql"
+}
+
+# start_worker STATE PORT LOG [wrangler args...]: starts wrangler dev in its own
+# process group (so stop_worker also ends workerd) and sets WORKER_PID.
+start_worker() {
+  local state=$1 port=$2 log=$3; shift 3
+  setsid wrangler dev --persist-to "$state" --ip 127.0.0.1 --port "$port" \
+    --inspector-port "$(free_port)" --test-scheduled \
+    --show-interactive-dev-session=false "$@" >"$log" 2>&1 </dev/null &
+  WORKER_PID=$!
+}
+
+# wait_ready URL LOG: waits until the worker answers, or fails with its log.
+wait_ready() {
+  local url=$1 log=$2
+  for _ in $(seq 1 240); do
+    if curl -s -o /dev/null "$url"; then return 0; fi
+    if ! kill -0 "$WORKER_PID" 2>/dev/null; then break; fi
+    sleep 0.25
+  done
+  echo "wrangler dev did not become ready; its log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+stop_worker() {
+  if [ -n "${WORKER_PID:-}" ]; then
+    kill -TERM -- "-$WORKER_PID" 2>/dev/null || true
+    wait "$WORKER_PID" 2>/dev/null || true
+    WORKER_PID=
+  fi
+}

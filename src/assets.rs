@@ -1,0 +1,54 @@
+//! Static files compiled into the worker. Each is served under a name that
+//! carries a hash of its content, so browsers may cache it forever and a new
+//! release is picked up at once.
+
+use std::sync::OnceLock;
+
+use crate::art::fnv1a;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Asset {
+    pub path: String,
+    pub content_type: &'static str,
+    pub body: &'static str,
+}
+
+fn hashed(stem: &str, ext: &str, content_type: &'static str, body: &'static str) -> Asset {
+    Asset {
+        path: format!("/assets/{stem}.{:016x}.{ext}", fnv1a(body.as_bytes())),
+        content_type,
+        body,
+    }
+}
+
+pub fn stylesheet() -> &'static Asset {
+    static CSS: OnceLock<Asset> = OnceLock::new();
+    CSS.get_or_init(|| {
+        hashed(
+            "app",
+            "css",
+            "text/css; charset=utf-8",
+            include_str!("../templates/assets/app.css"),
+        )
+    })
+}
+
+/// The asset served at `path`, if any. Old hashes are not found: pages always
+/// name the current one.
+pub fn by_path(path: &str) -> Option<&'static Asset> {
+    [stylesheet()].into_iter().find(|a| a.path == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stylesheet_is_found_only_under_its_current_hash() {
+        let css = stylesheet();
+        assert!(css.path.starts_with("/assets/app.") && css.path.ends_with(".css"));
+        assert!(by_path(&css.path).is_some());
+        assert!(by_path("/assets/app.0000000000000000.css").is_none());
+        assert!(by_path("/assets/app.css").is_none());
+    }
+}

@@ -1,0 +1,27 @@
+//! sharepage: producers share tracks that stay in their Dropbox; visitors open
+//! a branded page to listen and download.
+//!
+//! The crate is a pure, deterministic core plus a thin edge. The core decides
+//! everything (routing, share state at a given instant, what may be
+//! downloaded, which file plays, view models, HTML, headers) from plain data
+//! and never reads a clock or touches the network, so it is tested natively
+//! with `cargo test`. Only `edge`, compiled for wasm32 alone, talks to the
+//! Workers runtime: D1, KV, fetch and the clock.
+
+pub mod art;
+pub mod assets;
+pub mod crypto;
+pub mod http;
+pub mod model;
+pub mod pages;
+pub mod policy;
+pub mod render;
+pub mod routes;
+pub mod theme;
+pub mod view;
+
+#[cfg(test)]
+mod fixtures;
+
+#[cfg(target_arch = "wasm32")]
+mod edge;

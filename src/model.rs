@@ -1,0 +1,218 @@
+//! Plain data as the store loads it. Rows mirror `schema.sql`; decisions about
+//! them live in `policy`, and what visitors see is shaped in `view`.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// What a file is to the producer; share permissions are granted per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Master,
+    Bounce,
+    Stems,
+    Project,
+    Other,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Master,
+        FileKind::Bounce,
+        FileKind::Stems,
+        FileKind::Project,
+        FileKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Master => "master",
+            FileKind::Bounce => "bounce",
+            FileKind::Stems => "stems",
+            FileKind::Project => "project",
+            FileKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The word a visitor reads on a download button.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Master => "Master",
+            FileKind::Bounce => "Bounce",
+            FileKind::Stems => "Stems",
+            FileKind::Project => "Project",
+            FileKind::Other => "File",
+        }
+    }
+}
+
+/// A share joined with the producer who owns it: everything the page header
+/// needs, in one row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareRow {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Comma-separated file kinds visitors may download; empty for none.
+    pub download_kinds: String,
+    /// Unix epoch milliseconds; `None` for a share that never expires.
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    #[serde(flatten)]
+    pub producer: ProducerRow,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProducerRow {
+    pub handle: String,
+    pub display_name: String,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    pub theme_accent: Option<String>,
+    pub theme_mode: Option<String>,
+    #[serde(deserialize_with = "int_bool")]
+    pub public_profile: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrackRow {
+    pub id: String,
+    pub title: String,
+    pub bpm: Option<f64>,
+    pub musical_key: Option<String>,
+    pub artwork_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileRow {
+    pub id: String,
+    pub track_id: String,
+    /// Kept as stored text; `kind()` reads it leniently.
+    pub kind: String,
+    pub path: String,
+    #[serde(deserialize_with = "int_bool")]
+    pub is_folder: bool,
+    pub label: Option<String>,
+}
+
+impl FileRow {
+    /// A kind the schema does not know counts as `Other`, so a bad row can
+    /// never widen what a share allows.
+    pub fn kind(&self) -> FileKind {
+        FileKind::parse(&self.kind).unwrap_or(FileKind::Other)
+    }
+
+    /// The last path segment, which is what the producer named the file.
+    pub fn name(&self) -> &str {
+        self.path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.path)
+    }
+
+    /// Lower-case extension of the file name, if it has a short one.
+    pub fn extension(&self) -> Option<String> {
+        let (stem, ext) = self.name().rsplit_once('.')?;
+        let plausible = !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric());
+        plausible.then(|| ext.to_ascii_lowercase())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CollaboratorRow {
+    pub track_id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub avatar_url: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Everything a share page shows, as loaded in one D1 round trip. Tracks are
+/// in display order; files and collaborators in their order within a track.
+#[derive(Debug, Clone)]
+pub struct SharePageData {
+    pub share: ShareRow,
+    pub tracks: Vec<TrackRow>,
+    pub files: Vec<FileRow>,
+    pub collaborators: Vec<CollaboratorRow>,
+}
+
+/// SQLite has no boolean: D1 hands back 0/1, as whichever number type the
+/// deserializer prefers, so accept them all (and real booleans).
+fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("0, 1 or a boolean")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<bool, E> {
+            Ok(v != 0.0)
+        }
+    }
+    d.deserialize_any(Flag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> FileRow {
+        FileRow {
+            id: "f".into(),
+            track_id: "t".into(),
+            kind: "master".into(),
+            path: path.into(),
+            is_folder: false,
+            label: None,
+        }
+    }
+
+    #[test]
+    fn file_names_and_extensions_come_from_the_last_segment() {
+        assert_eq!(file("/Mixes/v2.final/Song.WAV").name(), "Song.WAV");
+        assert_eq!(
+            file("/Mixes/v2.final/Song.WAV").extension().as_deref(),
+            Some("wav")
+        );
+        assert_eq!(file("/Stems/Drums/").name(), "Drums");
+        assert_eq!(file("/Mixes/v2.final/Song").extension(), None);
+        assert_eq!(file("/a/.hidden").extension(), None);
+        assert_eq!(file("/a/b.toolongext").extension(), None);
+    }
+
+    #[test]
+    fn unknown_stored_kinds_read_as_other() {
+        let mut f = file("/a.wav");
+        f.kind = "everything".into();
+        assert_eq!(f.kind(), FileKind::Other);
+        f.kind = "stems".into();
+        assert_eq!(f.kind(), FileKind::Stems);
+    }
+
+    #[test]
+    fn booleans_read_from_sqlite_integers() {
+        let row: FileRow = serde_json::from_value(serde_json::json!({
+            "id": "f", "track_id": "t", "kind": "stems", "path": "/Stems",
+            "is_folder": 1, "label": null
+        }))
+        .unwrap();
+        assert!(row.is_folder);
+    }
+}

@@ -1,0 +1,212 @@
+//! Visitor-facing pages: the decision (found? active?) and its rendering, as
+//! one pure step from loaded data to a `Reply`.
+
+use serde::Serialize;
+
+use crate::http::Reply;
+use crate::model::{ProducerRow, SharePageData};
+use crate::policy::{share_state, Millis, ShareState};
+use crate::render;
+use crate::theme::Theme;
+use crate::view::{self, ProducerView, ThemeView};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    NotFound,
+    Gone,
+    MethodNotAllowed,
+    Unavailable,
+}
+
+impl ErrorPage {
+    fn status(self) -> u16 {
+        match self {
+            ErrorPage::NotFound => 404,
+            ErrorPage::Gone => 410,
+            ErrorPage::MethodNotAllowed => 405,
+            ErrorPage::Unavailable => 503,
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            ErrorPage::NotFound => "We couldn't find that page",
+            ErrorPage::Gone => "This link is no longer valid",
+            ErrorPage::MethodNotAllowed => "That can't be done here",
+            ErrorPage::Unavailable => "Temporarily unavailable",
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            ErrorPage::NotFound => {
+                "Check that the link was copied in full, or ask the sender for a new one."
+            }
+            ErrorPage::Gone => {
+                "It has expired or was withdrawn by its owner. Ask them for a new link."
+            }
+            ErrorPage::MethodNotAllowed => "This address can only be opened in a browser.",
+            ErrorPage::Unavailable => {
+                "Something on our side is not answering. Please try again in a moment."
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorView {
+    status: u16,
+    heading: &'static str,
+    message: &'static str,
+    /// The owner of the link, when known: the visitor sees whose link it was.
+    producer: Option<ProducerView>,
+    theme: ThemeView,
+}
+
+/// How long a visitor should wait before retrying a 503, in seconds.
+const RETRY_AFTER: &str = "30";
+
+pub fn error(kind: ErrorPage, producer: Option<&ProducerRow>, nonce: &str) -> Reply {
+    let model = ErrorView {
+        status: kind.status(),
+        heading: kind.heading(),
+        message: kind.message(),
+        theme: producer.map_or_else(|| Theme::default().into(), view::theme_view),
+        producer: producer.map(view::producer_view),
+    };
+    let reply = html(kind.status(), "error.html", &model, nonce);
+    match kind {
+        ErrorPage::Unavailable => reply.with_header("retry-after", RETRY_AFTER),
+        _ => reply,
+    }
+}
+
+/// `GET /s/{token}`: `loaded` is what the store found for the token.
+pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &str) -> Reply {
+    let Some(data) = loaded else {
+        return error(ErrorPage::NotFound, None, nonce);
+    };
+    match share_state(data.share.expires_at, data.share.revoked_at, now) {
+        ShareState::Active => html(200, "share.html", &view::share_page(token, data), nonce),
+        ShareState::Expired | ShareState::Revoked => {
+            error(ErrorPage::Gone, Some(&data.share.producer), nonce)
+        }
+    }
+}
+
+fn html<V: Serialize>(status: u16, template: &str, model: &V, nonce: &str) -> Reply {
+    match render::page(template, model, nonce) {
+        Ok(body) => Reply::html(status, body, nonce),
+        // Only a template bug gets here (the tests render every template with
+        // hostile data); say so plainly rather than show half a page.
+        Err(_) => Reply::html(
+            500,
+            "<!doctype html><title>Error</title><p>Something went wrong on our side.</p>".into(),
+            nonce,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    const NOW: Millis = 1_790_000_000_000;
+
+    fn body(r: &Reply) -> &str {
+        &r.body
+    }
+
+    #[test]
+    fn unknown_tokens_get_a_404_page() {
+        let r = share("nope", None, NOW, "n0nce");
+        assert_eq!(r.status, 404);
+        assert!(fixtures::unescape(body(&r)).contains("We couldn't find that page"));
+        assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    }
+
+    #[test]
+    fn expired_and_revoked_shares_are_gone_and_name_their_owner() {
+        let mut data = fixtures::share(&["t1"]);
+        data.share.expires_at = Some(NOW);
+        let r = share("tok", Some(&data), NOW, "n");
+        assert_eq!(r.status, 410);
+        assert!(body(&r).contains("This link is no longer valid"));
+        assert!(body(&r).contains("A link from Night Owl"));
+        assert!(!body(&r).contains("Song t1"), "a dead link shows no tracks");
+
+        data.share.expires_at = Some(NOW + 1);
+        assert_eq!(share("tok", Some(&data), NOW, "n").status, 200);
+        data.share.revoked_at = Some(NOW - 1000);
+        assert_eq!(share("tok", Some(&data), NOW, "n").status, 410);
+    }
+
+    #[test]
+    fn one_track_is_featured_and_several_are_listed() {
+        let one = share("tok", Some(&fixtures::share(&["t1"])), NOW, "n");
+        assert!(body(&one).contains("class=\"featured\""));
+        assert!(body(&one).contains("music.song"));
+        let three = share("tok", Some(&fixtures::share(&["t1", "t2", "t3"])), NOW, "n");
+        assert!(body(&three).contains("class=\"tracks\""));
+        assert_eq!(body(&three).matches("class=\"track\"").count(), 3);
+        assert!(!body(&three).contains("class=\"featured\""));
+    }
+
+    #[test]
+    fn the_page_carries_branding_and_track_details() {
+        let r = share("tok", Some(&fixtures::share(&["t1"])), NOW, "n0nce");
+        let b = &fixtures::unescape(body(&r));
+        for expected in [
+            "<style nonce=\"n0nce\">:root{--accent:#ff8800;--on-accent:#000000}</style>",
+            "data-mode=\"light\"",
+            "src=\"https://cdn.example.com/owl.png\"",
+            "src=\"https://cdn.example.com/header.jpg\"",
+            "href=\"/u/nightowl\"",
+            "124 BPM",
+            "F# minor",
+            "Ada",
+            "Vocals",
+            "href=\"/s/tok/files/t1-master\"",
+            "src=\"/s/tok/play/t1\"",
+            "<span class=\"fmt\">WAV</span>",
+        ] {
+            assert!(b.contains(expected), "missing {expected}");
+        }
+        assert!(
+            !b.contains("t1-stems"),
+            "stems are not allowed by this share"
+        );
+        assert_eq!(
+            r.header("content-security-policy")
+                .map(|c| c.contains("'nonce-n0nce'")),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere_and_hostile_urls_dropped() {
+        let r = share("tok", Some(&fixtures::hostile_share()), NOW, "n");
+        assert_eq!(r.status, 200);
+        let b = body(&r);
+        assert!(!b.contains("<script"), "raw script tag in page");
+        assert!(!b.contains("javascript:"), "javascript: URL in page");
+        assert!(b.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+        // The malformed accent never reaches the style element.
+        assert!(b.contains(":root{--accent:#7c3aed;--on-accent:#ffffff}"));
+        assert!(b.contains("data-mode=\"dark\""));
+        let gone = error(
+            ErrorPage::Gone,
+            Some(&fixtures::hostile_share().share.producer),
+            "n",
+        );
+        assert!(!body(&gone).contains("<script"));
+    }
+
+    #[test]
+    fn unavailable_pages_ask_to_retry() {
+        let r = error(ErrorPage::Unavailable, None, "n");
+        assert_eq!(r.status, 503);
+        assert_eq!(r.header("retry-after"), Some(RETRY_AFTER));
+    }
+}

@@ -1,0 +1,185 @@
+//! Decisions about shares, made at an instant the caller passes in: whether a
+//! share is still valid, what it lets visitors download, which file plays.
+
+use crate::model::{FileKind, FileRow};
+
+/// Milliseconds since the Unix epoch, as stored in D1.
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// A share is valid until the instant it expires: at `expires_at` itself it
+/// is already gone. Revocation wins over expiry.
+pub fn share_state(
+    expires_at: Option<Millis>,
+    revoked_at: Option<Millis>,
+    now: Millis,
+) -> ShareState {
+    if revoked_at.is_some() {
+        ShareState::Revoked
+    } else if expires_at.is_some_and(|at| now >= at) {
+        ShareState::Expired
+    } else {
+        ShareState::Active
+    }
+}
+
+/// The file kinds a share lets visitors download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadPolicy {
+    kinds: Vec<FileKind>,
+}
+
+impl DownloadPolicy {
+    /// Reads the stored comma-separated list. Unknown words grant nothing.
+    pub fn from_stored(s: &str) -> DownloadPolicy {
+        let mut kinds: Vec<FileKind> = s
+            .split(',')
+            .filter_map(|k| FileKind::parse(k.trim()))
+            .collect();
+        kinds.dedup();
+        DownloadPolicy { kinds }
+    }
+
+    pub fn allows(&self, kind: FileKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.kinds.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One track: large artwork and every detail.
+    Featured,
+    /// Several tracks: a compact list.
+    List,
+}
+
+pub fn layout(track_count: usize) -> Layout {
+    if track_count == 1 {
+        Layout::Featured
+    } else {
+        Layout::List
+    }
+}
+
+/// Extensions browsers can be asked to play, as the product promises.
+const AUDIO_EXTENSIONS: [&str; 9] = [
+    "wav", "aiff", "aif", "flac", "mp3", "m4a", "aac", "ogg", "opus",
+];
+
+pub fn is_audio(file: &FileRow) -> bool {
+    !file.is_folder
+        && file
+            .extension()
+            .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// The file the player streams: the master, else the bounce, else any other
+/// audio file of the track. Folders never play. `files` may hold other
+/// tracks' files; only `track_id`'s are considered, in their stored order.
+pub fn playable_file<'a>(files: &'a [FileRow], track_id: &str) -> Option<&'a FileRow> {
+    let own = || {
+        files
+            .iter()
+            .filter(move |f| f.track_id == track_id && !f.is_folder)
+    };
+    own()
+        .find(|f| f.kind() == FileKind::Master)
+        .or_else(|| own().find(|f| f.kind() == FileKind::Bounce))
+        .or_else(|| own().find(|f| is_audio(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Millis = 1_790_000_000_000;
+
+    #[test]
+    fn a_share_expires_at_its_instant_not_after() {
+        assert_eq!(share_state(None, None, NOW), ShareState::Active);
+        assert_eq!(share_state(Some(NOW + 1), None, NOW), ShareState::Active);
+        assert_eq!(share_state(Some(NOW), None, NOW), ShareState::Expired);
+        assert_eq!(share_state(Some(NOW - 1), None, NOW), ShareState::Expired);
+    }
+
+    #[test]
+    fn revocation_wins_over_everything() {
+        assert_eq!(share_state(None, Some(NOW - 5), NOW), ShareState::Revoked);
+        assert_eq!(
+            share_state(Some(NOW - 1), Some(NOW - 5), NOW),
+            ShareState::Revoked
+        );
+        // Revoked "in the future" is still revoked: revoking is immediate.
+        assert_eq!(share_state(None, Some(NOW + 5), NOW), ShareState::Revoked);
+    }
+
+    #[test]
+    fn download_policy_grants_only_listed_known_kinds() {
+        let p = DownloadPolicy::from_stored("master, stems,bogus");
+        assert!(p.allows(FileKind::Master));
+        assert!(p.allows(FileKind::Stems));
+        assert!(!p.allows(FileKind::Bounce));
+        assert!(!p.allows(FileKind::Other));
+        assert!(DownloadPolicy::from_stored("").is_none());
+        assert!(DownloadPolicy::from_stored("everything").is_none());
+    }
+
+    #[test]
+    fn one_track_is_featured_several_are_listed() {
+        assert_eq!(layout(1), Layout::Featured);
+        assert_eq!(layout(2), Layout::List);
+        assert_eq!(layout(0), Layout::List);
+    }
+
+    fn file(id: &str, track: &str, kind: &str, path: &str, folder: bool) -> FileRow {
+        FileRow {
+            id: id.into(),
+            track_id: track.into(),
+            kind: kind.into(),
+            path: path.into(),
+            is_folder: folder,
+            label: None,
+        }
+    }
+
+    #[test]
+    fn master_plays_before_bounce_before_other_audio() {
+        let files = vec![
+            file("other", "t1", "other", "/a/alt.mp3", false),
+            file("bounce", "t1", "bounce", "/a/bounce.mp3", false),
+            file("master", "t1", "master", "/a/master.wav", false),
+            file("foreign", "t2", "master", "/b/master.wav", false),
+        ];
+        assert_eq!(playable_file(&files, "t1").unwrap().id, "master");
+        assert_eq!(playable_file(&files[..2], "t1").unwrap().id, "bounce");
+        assert_eq!(playable_file(&files[..1], "t1").unwrap().id, "other");
+        assert_eq!(playable_file(&files, "t2").unwrap().id, "foreign");
+    }
+
+    #[test]
+    fn folders_and_non_audio_never_play() {
+        let files = vec![
+            file("stems", "t1", "stems", "/a/Stems", true),
+            file("master-folder", "t1", "master", "/a/Master", true),
+            file("project", "t1", "project", "/a/song.als", false),
+            file("notes", "t1", "other", "/a/notes.pdf", false),
+        ];
+        assert!(playable_file(&files, "t1").is_none());
+        let with_flac = [
+            files,
+            vec![file("flac", "t1", "stems", "/a/vox.FLAC", false)],
+        ]
+        .concat();
+        assert_eq!(playable_file(&with_flac, "t1").unwrap().id, "flac");
+    }
+}

@@ -1,0 +1,47 @@
+//! View model -> HTML. Templates are compiled into the worker and every value
+//! is HTML-escaped unless a template marks it safe (only generated markup is).
+
+use std::sync::OnceLock;
+
+use minijinja::{context, Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::assets;
+
+const TEMPLATES: [(&str, &str); 4] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("parts.html", include_str!("../templates/parts.html")),
+    ("share.html", include_str!("../templates/share.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // A typo in a template fails its tests instead of rendering blank.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            // The sources are compiled in and parsed by the tests: a syntax
+            // error cannot reach a deployment.
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("template {name}: {e}"));
+        }
+        env
+    })
+}
+
+/// Renders a page template with its view model as `page`, plus what the
+/// layout needs: the CSP nonce for the theme's style element and the
+/// stylesheet's current address.
+pub fn page<V: Serialize>(
+    template: &str,
+    view: &V,
+    nonce: &str,
+) -> Result<String, minijinja::Error> {
+    env().get_template(template)?.render(context! {
+        page => view,
+        nonce => nonce,
+        stylesheet => assets::stylesheet().path,
+    })
+}

@@ -1,0 +1,104 @@
+//! Which handler a request goes to, decided from its method and path alone.
+//! Anything that cannot be a valid address is answered here, before any
+//! storage is touched.
+
+use crate::assets::{self, Asset};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route<'a> {
+    SharePage { token: &'a str },
+    Asset(&'static Asset),
+    NotFound,
+    MethodNotAllowed { allow: &'static str },
+}
+
+const READ_ONLY: &str = "GET, HEAD";
+
+/// Share tokens are URL-safe base64; anything else is not a token we issued.
+pub fn is_token(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
+    let read_only = matches!(method, "GET" | "HEAD");
+    let target = match path
+        .strip_prefix('/')
+        .unwrap_or(path)
+        .split('/')
+        .collect::<Vec<_>>()[..]
+    {
+        ["s", token] | ["s", token, ""] if is_token(token) => Route::SharePage { token },
+        ["assets", _] => match assets::by_path(path) {
+            Some(asset) => Route::Asset(asset),
+            None => return Route::NotFound,
+        },
+        _ => return Route::NotFound,
+    };
+    if read_only {
+        target
+    } else {
+        Route::MethodNotAllowed { allow: READ_ONLY }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_pages_are_found_by_token() {
+        assert_eq!(
+            route("GET", "/s/abc_DEF-123"),
+            Route::SharePage {
+                token: "abc_DEF-123"
+            }
+        );
+        assert_eq!(route("HEAD", "/s/abc/"), Route::SharePage { token: "abc" });
+    }
+
+    #[test]
+    fn malformed_tokens_are_not_found_without_a_lookup() {
+        for path in [
+            "/s/",
+            "/s",
+            "/s/a%20b",
+            "/s/<script>",
+            "/s/a.b",
+            &format!("/s/{}", "a".repeat(65)),
+            "/s/abc/extra/segments",
+        ] {
+            assert_eq!(route("GET", path), Route::NotFound, "{path}");
+        }
+    }
+
+    #[test]
+    fn writes_to_pages_are_refused_with_the_allowed_methods() {
+        assert_eq!(
+            route("POST", "/s/abc"),
+            Route::MethodNotAllowed { allow: "GET, HEAD" }
+        );
+        assert_eq!(
+            route("DELETE", &assets::stylesheet().path),
+            Route::MethodNotAllowed { allow: "GET, HEAD" }
+        );
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        for path in [
+            "/",
+            "/favicon.ico",
+            "/api/me",
+            "/s/abc/files/x",
+            "/assets/app.css",
+        ] {
+            assert_eq!(route("GET", path), Route::NotFound, "{path}");
+        }
+        assert!(matches!(
+            route("GET", &assets::stylesheet().path),
+            Route::Asset(_)
+        ));
+    }
+}

@@ -1,0 +1,366 @@
+//! Loaded data -> what templates show. View models hold display-ready text and
+//! checked URLs only; templates add markup and nothing else.
+
+use chrono::DateTime;
+use serde::Serialize;
+
+use crate::art;
+use crate::model::{CollaboratorRow, FileRow, ProducerRow, SharePageData, TrackRow};
+use crate::policy::{self, DownloadPolicy, Layout, Millis};
+use crate::theme::{Mode, Theme};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeView {
+    pub accent: String,
+    pub on_accent: String,
+    pub mode: Mode,
+}
+
+impl From<Theme> for ThemeView {
+    fn from(t: Theme) -> Self {
+        ThemeView {
+            accent: t.accent.hex(),
+            on_accent: t.accent.text_on().hex(),
+            mode: t.mode,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProducerView {
+    pub display_name: String,
+    pub initials: String,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    pub profile_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CollaboratorView {
+    pub name: String,
+    pub initials: String,
+    pub role: Option<String>,
+    pub avatar_url: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DownloadView {
+    pub url: String,
+    pub label: String,
+    /// "WAV", "ZIP", ...: what the visitor gets.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackView {
+    pub id: String,
+    pub number: usize,
+    pub title: String,
+    pub bpm: Option<String>,
+    pub key: Option<String>,
+    pub artwork_url: Option<String>,
+    /// Generated markup that contains no stored text (see `art`).
+    pub placeholder_svg: String,
+    pub play_url: Option<String>,
+    pub collaborators: Vec<CollaboratorView>,
+    pub downloads: Vec<DownloadView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpiryView {
+    pub iso: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SharePageView {
+    pub theme: ThemeView,
+    pub producer: ProducerView,
+    pub title: String,
+    pub description: Option<String>,
+    /// One line for link previews and the page's meta description.
+    pub summary: String,
+    pub layout: &'static str,
+    pub tracks: Vec<TrackView>,
+    pub expires: Option<ExpiryView>,
+    pub downloads_enabled: bool,
+}
+
+/// Only absolute https URLs reach an `href` or `src`: a stored
+/// `javascript:` or `http:` value is dropped rather than trusted.
+pub fn https_url(raw: Option<&str>) -> Option<String> {
+    let parsed = url::Url::parse(raw?.trim()).ok()?;
+    (parsed.scheme() == "https" && parsed.host().is_some()).then(|| parsed.to_string())
+}
+
+/// Stored text, trimmed, or `None` when nothing is left.
+fn text(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Up to two letters for an avatar that has no picture.
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "♪".into()
+    } else {
+        letters
+    }
+}
+
+/// "124" or "92.5"; nonsense tempos are not shown at all.
+pub fn format_bpm(bpm: Option<f64>) -> Option<String> {
+    let bpm = bpm.filter(|b| b.is_finite() && *b > 0.0 && *b <= 999.0)?;
+    let rounded = (bpm * 10.0).round() / 10.0;
+    Some(if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    })
+}
+
+pub fn expiry(expires_at: Option<Millis>) -> Option<ExpiryView> {
+    let at = DateTime::from_timestamp_millis(expires_at?)?;
+    Some(ExpiryView {
+        iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        label: at.format("%-d %B %Y, %H:%M UTC").to_string(),
+    })
+}
+
+pub fn producer_view(p: &ProducerRow) -> ProducerView {
+    let display_name = text(Some(&p.display_name)).unwrap_or_else(|| p.handle.clone());
+    ProducerView {
+        initials: initials(&display_name),
+        display_name,
+        avatar_url: https_url(p.avatar_url.as_deref()),
+        header_url: https_url(p.header_url.as_deref()),
+        profile_url: p.public_profile.then(|| format!("/u/{}", p.handle)),
+    }
+}
+
+/// The producer's stored theme, validated.
+pub fn theme_view(p: &ProducerRow) -> ThemeView {
+    Theme::from_stored(p.theme_accent.as_deref(), p.theme_mode.as_deref()).into()
+}
+
+fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
+    let name = c.name.trim().to_owned();
+    CollaboratorView {
+        initials: initials(&name),
+        name,
+        role: text(c.role.as_deref()),
+        avatar_url: https_url(c.avatar_url.as_deref()),
+        url: https_url(c.url.as_deref()),
+    }
+}
+
+fn download_view(token: &str, f: &FileRow) -> DownloadView {
+    DownloadView {
+        url: format!("/s/{token}/files/{}", f.id),
+        label: text(f.label.as_deref()).unwrap_or_else(|| f.kind().label().to_owned()),
+        format: if f.is_folder {
+            Some("ZIP".into())
+        } else {
+            f.extension().map(|e| e.to_ascii_uppercase())
+        },
+    }
+}
+
+fn track_view(
+    token: &str,
+    number: usize,
+    t: &TrackRow,
+    data: &SharePageData,
+    downloads: &DownloadPolicy,
+) -> TrackView {
+    let own_files = || data.files.iter().filter(|f| f.track_id == t.id);
+    TrackView {
+        id: t.id.clone(),
+        number,
+        title: t.title.trim().to_owned(),
+        bpm: format_bpm(t.bpm),
+        key: text(t.musical_key.as_deref()),
+        artwork_url: text(t.artwork_path.as_deref()).map(|_| format!("/s/{token}/art/{}", t.id)),
+        placeholder_svg: art::placeholder_svg(&t.id),
+        play_url: policy::playable_file(&data.files, &t.id)
+            .map(|_| format!("/s/{token}/play/{}", t.id)),
+        collaborators: data
+            .collaborators
+            .iter()
+            .filter(|c| c.track_id == t.id && !c.name.trim().is_empty())
+            .map(collaborator_view)
+            .collect(),
+        downloads: own_files()
+            .filter(|f| downloads.allows(f.kind()))
+            .map(|f| download_view(token, f))
+            .collect(),
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The page for an active share. `token` must already be known to be
+/// URL-safe (see `routes::is_token`).
+pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
+    let share = &data.share;
+    let downloads = DownloadPolicy::from_stored(&share.download_kinds);
+    let producer = producer_view(&share.producer);
+    let tracks: Vec<TrackView> = data
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads))
+        .collect();
+    let summary = format!(
+        "{} by {}",
+        count(tracks.len(), "track", "tracks"),
+        producer.display_name
+    );
+    SharePageView {
+        title: text(Some(&share.title)).unwrap_or_else(|| summary.clone()),
+        description: text(share.description.as_deref()),
+        layout: match policy::layout(tracks.len()) {
+            Layout::Featured => "featured",
+            Layout::List => "list",
+        },
+        theme: theme_view(&share.producer),
+        producer,
+        summary,
+        tracks,
+        expires: expiry(share.expires_at),
+        downloads_enabled: !downloads.is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn only_absolute_https_urls_are_kept() {
+        assert_eq!(
+            https_url(Some(" https://cdn.example.com/a b.png ")).as_deref(),
+            Some("https://cdn.example.com/a%20b.png")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "http://cdn.example.com/a.png",
+            "data:image/png;base64,AA",
+            "/relative.png",
+            "mailto:a@b.c",
+            "",
+        ] {
+            assert_eq!(https_url(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(https_url(None), None);
+    }
+
+    #[test]
+    fn initials_take_the_first_letter_of_two_words() {
+        assert_eq!(initials("night owl beats"), "NO");
+        assert_eq!(initials("Ørjan"), "Ø");
+        assert_eq!(initials("  (DJ) Élan "), "DÉ");
+        assert_eq!(initials("!!!"), "♪");
+    }
+
+    #[test]
+    fn tempos_are_shown_plainly_and_nonsense_is_hidden() {
+        assert_eq!(format_bpm(Some(124.0)).as_deref(), Some("124"));
+        assert_eq!(format_bpm(Some(92.54)).as_deref(), Some("92.5"));
+        assert_eq!(format_bpm(Some(f64::NAN)), None);
+        assert_eq!(format_bpm(Some(-3.0)), None);
+        assert_eq!(format_bpm(None), None);
+    }
+
+    #[test]
+    fn expiry_is_written_in_utc_at_the_stored_instant() {
+        let e = expiry(Some(1_796_169_600_000)).unwrap();
+        assert_eq!(e.iso, "2026-12-02T00:00:00Z");
+        assert_eq!(e.label, "2 December 2026, 00:00 UTC");
+        assert!(expiry(None).is_none());
+    }
+
+    #[test]
+    fn downloads_list_only_the_kinds_the_share_allows() {
+        let mut data = fixtures::share(&["t1"]);
+        let kinds = |data: &SharePageData| {
+            share_page("tok", data).tracks[0]
+                .downloads
+                .iter()
+                .map(|d| (d.label.clone(), d.format.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(&data),
+            vec![("Master".to_string(), Some("WAV".to_string()))]
+        );
+        data.share.download_kinds = "master,stems".into();
+        assert_eq!(
+            kinds(&data)[1],
+            ("Stems".to_string(), Some("ZIP".to_string()))
+        );
+        data.share.download_kinds = String::new();
+        assert!(kinds(&data).is_empty());
+        assert!(!share_page("tok", &data).downloads_enabled);
+    }
+
+    #[test]
+    fn every_track_gets_its_own_urls_and_collaborators() {
+        let mut data = fixtures::share(&["t1", "t2"]);
+        data.tracks[1].artwork_path = Some("/Art/cover.jpg".into());
+        data.collaborators.push(fixtures::collaborator("t2", "Bo"));
+        let page = share_page("tok", &data);
+        assert_eq!(page.layout, "list");
+        let (t1, t2) = (&page.tracks[0], &page.tracks[1]);
+        assert_eq!(t1.artwork_url, None);
+        assert_eq!(t2.artwork_url.as_deref(), Some("/s/tok/art/t2"));
+        assert_eq!(t1.play_url.as_deref(), Some("/s/tok/play/t1"));
+        assert_eq!(t2.downloads[0].url, "/s/tok/files/t2-master");
+        assert_eq!(t1.collaborators.len(), 1);
+        assert_eq!(t2.collaborators.len(), 2);
+        assert_eq!((t1.number, t2.number), (1, 2));
+        assert_eq!(page.summary, "2 tracks by Night Owl");
+    }
+
+    #[test]
+    fn a_track_with_nothing_playable_gets_no_player() {
+        let mut data = fixtures::share(&["t1"]);
+        data.files
+            .retain(|f| f.kind() == crate::model::FileKind::Stems);
+        assert_eq!(share_page("tok", &data).tracks[0].play_url, None);
+        assert_eq!(share_page("tok", &data).layout, "featured");
+    }
+
+    #[test]
+    fn blank_titles_fall_back_to_the_summary() {
+        let mut data = fixtures::share(&["t1"]);
+        data.share.title = "   ".into();
+        assert_eq!(share_page("tok", &data).title, "1 track by Night Owl");
+    }
+
+    #[test]
+    fn private_profiles_are_not_linked() {
+        let mut p = fixtures::producer();
+        assert_eq!(
+            producer_view(&p).profile_url.as_deref(),
+            Some("/u/nightowl")
+        );
+        p.public_profile = false;
+        assert_eq!(producer_view(&p).profile_url, None);
+    }
+}
