@@ -28,7 +28,7 @@ test: setup
 unit:
 	cargo test --lib
 
-lint:
+lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --all-targets --all-features -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings

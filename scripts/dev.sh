@@ -16,6 +16,7 @@ Demo data loaded. Open:
   one track:      http://127.0.0.1:$port/s/demo-featured-midnight
   several tracks: http://127.0.0.1:$port/s/demo-list-summer-pack
   expired link:   http://127.0.0.1:$port/s/demo-expired-link
+  profile:        http://127.0.0.1:$port/u/nightowl
 
 MSG
 exec wrangler dev --persist-to "$state" --ip 127.0.0.1 --port "$port" --test-scheduled

@@ -144,6 +144,27 @@ pub struct SharePageData {
     pub collaborators: Vec<CollaboratorRow>,
 }
 
+/// A share listed on its producer's public profile.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProfileShareRow {
+    pub token: String,
+    pub title: String,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// Tracks still in the share (deleted ones do not count).
+    pub track_count: i64,
+    /// The first track, whose artwork stands for the share.
+    pub cover_track_id: Option<String>,
+    pub cover_artwork_path: Option<String>,
+}
+
+/// A public profile page, as loaded in one D1 round trip.
+#[derive(Debug, Clone)]
+pub struct ProfileData {
+    pub producer: ProducerRow,
+    pub shares: Vec<ProfileShareRow>,
+}
+
 /// SQLite has no boolean: D1 hands back 0/1, as whichever number type the
 /// deserializer prefers, so accept them all (and real booleans).
 fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::http::Reply;
-use crate::model::{ProducerRow, SharePageData};
+use crate::model::{ProducerRow, ProfileData, SharePageData};
 use crate::policy::{share_state, Millis, ShareState};
 use crate::render;
 use crate::theme::Theme;
@@ -91,6 +91,17 @@ pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &s
         ShareState::Expired | ShareState::Revoked => {
             error(ErrorPage::Gone, Some(&data.share.producer), nonce)
         }
+    }
+}
+
+/// `GET /u/{handle}`: a profile that is not public is not found, exactly
+/// like one that does not exist.
+pub fn profile(loaded: Option<&ProfileData>, now: Millis, nonce: &str) -> Reply {
+    match loaded {
+        Some(data) if data.producer.public_profile => {
+            html(200, "profile.html", &view::profile_page(data, now), nonce)
+        }
+        _ => error(ErrorPage::NotFound, None, nonce),
     }
 }
 
@@ -201,6 +212,38 @@ mod tests {
             "n",
         );
         assert!(!body(&gone).contains("<script"));
+    }
+
+    #[test]
+    fn private_profiles_are_not_found() {
+        let mut data = ProfileData {
+            producer: fixtures::producer(),
+            shares: vec![],
+        };
+        let public = profile(Some(&data), NOW, "n");
+        assert_eq!(public.status, 200);
+        assert!(fixtures::unescape(body(&public)).contains("No public shares yet"));
+        data.producer.public_profile = false;
+        assert_eq!(profile(Some(&data), NOW, "n").status, 404);
+        assert_eq!(profile(None, NOW, "n").status, 404);
+    }
+
+    #[test]
+    fn hostile_profiles_are_escaped() {
+        let mut producer = fixtures::hostile_share().share.producer;
+        producer.public_profile = true;
+        producer.bio = Some(fixtures::HOSTILE.into());
+        let r = profile(
+            Some(&ProfileData {
+                producer,
+                shares: vec![],
+            }),
+            NOW,
+            "n",
+        );
+        assert_eq!(r.status, 200);
+        assert!(!body(&r).contains("<script"));
+        assert!(!body(&r).contains("javascript:"));
     }
 
     #[test]

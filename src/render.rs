@@ -8,11 +8,12 @@ use serde::Serialize;
 
 use crate::assets;
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     ("base.html", include_str!("../templates/base.html")),
     ("parts.html", include_str!("../templates/parts.html")),
     ("share.html", include_str!("../templates/share.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("profile.html", include_str!("../templates/profile.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -7,12 +7,20 @@ use crate::assets::{self, Asset};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route<'a> {
     SharePage { token: &'a str },
+    Profile { handle: &'a str },
     Asset(&'static Asset),
     NotFound,
     MethodNotAllowed { allow: &'static str },
 }
 
 const READ_ONLY: &str = "GET, HEAD";
+
+/// Handles are 3 to 32 of `a-z`, `0-9` and `-`.
+pub fn is_handle(s: &str) -> bool {
+    (3..=32).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// Share tokens are URL-safe base64; anything else is not a token we issued.
 pub fn is_token(s: &str) -> bool {
@@ -30,6 +38,7 @@ pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
         .collect::<Vec<_>>()[..]
     {
         ["s", token] | ["s", token, ""] if is_token(token) => Route::SharePage { token },
+        ["u", handle] | ["u", handle, ""] if is_handle(handle) => Route::Profile { handle },
         ["assets", _] => match assets::by_path(path) {
             Some(asset) => Route::Asset(asset),
             None => return Route::NotFound,
@@ -56,6 +65,24 @@ mod tests {
             }
         );
         assert_eq!(route("HEAD", "/s/abc/"), Route::SharePage { token: "abc" });
+    }
+
+    #[test]
+    fn profiles_are_found_by_handle() {
+        assert_eq!(
+            route("GET", "/u/night-owl9"),
+            Route::Profile {
+                handle: "night-owl9"
+            }
+        );
+        for path in [
+            "/u/ab",
+            "/u/NightOwl",
+            "/u/night_owl",
+            &format!("/u/{}", "a".repeat(33)),
+        ] {
+            assert_eq!(route("GET", path), Route::NotFound, "{path}");
+        }
     }
 
     #[test]

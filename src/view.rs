@@ -5,8 +5,10 @@ use chrono::DateTime;
 use serde::Serialize;
 
 use crate::art;
-use crate::model::{CollaboratorRow, FileRow, ProducerRow, SharePageData, TrackRow};
-use crate::policy::{self, DownloadPolicy, Layout, Millis};
+use crate::model::{
+    CollaboratorRow, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData, TrackRow,
+};
+use crate::policy::{self, DownloadPolicy, Layout, Millis, ShareState};
 use crate::theme::{Mode, Theme};
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +87,24 @@ pub struct SharePageView {
     pub tracks: Vec<TrackView>,
     pub expires: Option<ExpiryView>,
     pub downloads_enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileShareView {
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub placeholder_svg: String,
+    pub artwork_url: Option<String>,
+    pub expires: Option<ExpiryView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfilePageView {
+    pub theme: ThemeView,
+    pub producer: ProducerView,
+    pub bio: Option<String>,
+    pub shares: Vec<ProfileShareView>,
 }
 
 /// Only absolute https URLs reach an `href` or `src`: a stored
@@ -246,6 +266,43 @@ pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
     }
 }
 
+fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
+    let summary = count(
+        usize::try_from(s.track_count).unwrap_or(0),
+        "track",
+        "tracks",
+    );
+    let cover = s.cover_track_id.as_deref().unwrap_or(&s.token);
+    ProfileShareView {
+        url: format!("/s/{}", s.token),
+        title: text(Some(&s.title)).unwrap_or_else(|| summary.clone()),
+        summary,
+        placeholder_svg: art::placeholder_svg(cover),
+        artwork_url: text(s.cover_artwork_path.as_deref())
+            .and(s.cover_track_id.as_deref())
+            .map(|track| format!("/s/{}/art/{track}", s.token)),
+        expires: expiry(s.expires_at),
+    }
+}
+
+/// A public profile: only shares that are active at `now` and still hold a
+/// track are listed. Tokens in `data` must be URL-safe (the store selects
+/// only shares the worker created).
+pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
+    ProfilePageView {
+        theme: theme_view(&data.producer),
+        producer: producer_view(&data.producer),
+        bio: text(data.producer.bio.as_deref()),
+        shares: data
+            .shares
+            .iter()
+            .filter(|s| s.track_count > 0)
+            .filter(|s| policy::share_state(s.expires_at, s.revoked_at, now) == ShareState::Active)
+            .map(profile_share_view)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +408,40 @@ mod tests {
         let mut data = fixtures::share(&["t1"]);
         data.share.title = "   ".into();
         assert_eq!(share_page("tok", &data).title, "1 track by Night Owl");
+    }
+
+    #[test]
+    fn profiles_list_only_active_shares_with_tracks() {
+        let share = |token: &str, expires_at, revoked_at, track_count| ProfileShareRow {
+            token: token.into(),
+            title: String::new(),
+            expires_at,
+            revoked_at,
+            track_count,
+            cover_track_id: Some(format!("trk_{token}")),
+            cover_artwork_path: (token == "live").then(|| "/Art/cover.png".into()),
+        };
+        let now = 1_000_000;
+        let data = ProfileData {
+            producer: fixtures::producer(),
+            shares: vec![
+                share("live", Some(now + 1), None, 3),
+                share("expired", Some(now), None, 1),
+                share("revoked", None, Some(5), 1),
+                share("emptied", None, None, 0),
+                share("forever", None, None, 1),
+            ],
+        };
+        let page = profile_page(&data, now);
+        let urls: Vec<_> = page.shares.iter().map(|s| s.url.as_str()).collect();
+        assert_eq!(urls, ["/s/live", "/s/forever"]);
+        assert_eq!(page.shares[0].title, "3 tracks");
+        assert_eq!(
+            page.shares[0].artwork_url.as_deref(),
+            Some("/s/live/art/trk_live")
+        );
+        assert_eq!(page.shares[1].artwork_url, None);
+        assert_eq!(page.bio, None);
     }
 
     #[test]

@@ -18,13 +18,18 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let nonce = crypto::random_token().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let path = req.path();
     let reply = match routes::route(req.method().as_ref(), &path) {
-        Route::SharePage { token } => match store::share_page(&env.d1("DB")?, token).await {
-            Ok(loaded) => pages::share(token, loaded.as_ref(), now, &nonce),
-            Err(e) => {
-                console_error!("loading share page: {e}");
-                pages::error(ErrorPage::Unavailable, None, &nonce)
-            }
-        },
+        Route::SharePage { token } => {
+            let loaded = store::share_page(&env.d1("DB")?, token).await;
+            or_unavailable(loaded, &nonce, |data| {
+                pages::share(token, data.as_ref(), now, &nonce)
+            })
+        }
+        Route::Profile { handle } => {
+            let loaded = store::profile(&env.d1("DB")?, handle).await;
+            or_unavailable(loaded, &nonce, |data| {
+                pages::profile(data.as_ref(), now, &nonce)
+            })
+        }
         Route::Asset(asset) => Reply::asset(asset),
         Route::NotFound => pages::error(ErrorPage::NotFound, None, &nonce),
         Route::MethodNotAllowed { allow } => {
@@ -32,6 +37,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     };
     respond(reply)
+}
+
+/// A store failure is ours, not the visitor's: log it and ask them to retry.
+fn or_unavailable<T>(loaded: Result<T>, nonce: &str, page: impl FnOnce(T) -> Reply) -> Reply {
+    match loaded {
+        Ok(data) => page(data),
+        Err(e) => {
+            console_error!("store: {e}");
+            pages::error(ErrorPage::Unavailable, None, nonce)
+        }
+    }
 }
 
 fn respond(reply: Reply) -> Result<Response> {

@@ -2,7 +2,7 @@
 
 use worker::{D1Database, D1Result, Result};
 
-use crate::model::SharePageData;
+use crate::model::{ProfileData, SharePageData};
 
 /// Each statement selects by token, so all four run in one batch: one round
 /// trip per page view, whatever the number of tracks.
@@ -38,20 +38,17 @@ WHERE s.token = ?1
 ORDER BY st.position, c.position";
 
 pub async fn share_page(db: &D1Database, token: &str) -> Result<Option<SharePageData>> {
-    let statements = [
-        SHARE_BY_TOKEN,
-        TRACKS_BY_TOKEN,
-        FILES_BY_TOKEN,
-        COLLABORATORS_BY_TOKEN,
-    ]
-    .into_iter()
-    .map(|sql| db.prepare(sql).bind(&[token.into()]))
-    .collect::<Result<Vec<_>>>()?;
-    let [share, tracks, files, collaborators]: [D1Result; 4] = db
-        .batch(statements)
-        .await?
-        .try_into()
-        .map_err(|_| worker::Error::RustError("D1 batch returned a short result".into()))?;
+    let [share, tracks, files, collaborators] = batch(
+        db,
+        [
+            SHARE_BY_TOKEN,
+            TRACKS_BY_TOKEN,
+            FILES_BY_TOKEN,
+            COLLABORATORS_BY_TOKEN,
+        ],
+        token,
+    )
+    .await?;
     let Some(share) = share.results()?.into_iter().next() else {
         return Ok(None);
     };
@@ -61,4 +58,51 @@ pub async fn share_page(db: &D1Database, token: &str) -> Result<Option<SharePage
         files: files.results()?,
         collaborators: collaborators.results()?,
     }))
+}
+
+const PRODUCER_BY_HANDLE: &str = "\
+SELECT handle, display_name, bio, avatar_url, header_url, theme_accent, theme_mode, public_profile
+FROM producers WHERE handle = ?1";
+
+/// Expiry is left to the core, which judges it at the request's instant.
+const PROFILE_SHARES_BY_HANDLE: &str = "\
+SELECT s.token, s.title, s.expires_at, s.revoked_at,
+       (SELECT count(*) FROM share_tracks st JOIN tracks t ON t.id = st.track_id
+         WHERE st.share_id = s.id AND t.deleted_at IS NULL) AS track_count,
+       c.id AS cover_track_id, c.artwork_path AS cover_artwork_path
+FROM shares s
+JOIN producers p ON p.id = s.producer_id
+LEFT JOIN tracks c ON c.id = (
+  SELECT st.track_id FROM share_tracks st JOIN tracks t ON t.id = st.track_id
+  WHERE st.share_id = s.id AND t.deleted_at IS NULL ORDER BY st.position LIMIT 1)
+WHERE p.handle = ?1 AND s.on_profile = 1 AND s.revoked_at IS NULL
+ORDER BY s.created_at DESC
+LIMIT 100";
+
+pub async fn profile(db: &D1Database, handle: &str) -> Result<Option<ProfileData>> {
+    let [producer, shares] =
+        batch(db, [PRODUCER_BY_HANDLE, PROFILE_SHARES_BY_HANDLE], handle).await?;
+    let Some(producer) = producer.results()?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(ProfileData {
+        producer,
+        shares: shares.results()?,
+    }))
+}
+
+/// Runs statements that all take the same single parameter, in one round trip.
+async fn batch<const N: usize>(
+    db: &D1Database,
+    sql: [&str; N],
+    param: &str,
+) -> Result<[D1Result; N]> {
+    let statements = sql
+        .into_iter()
+        .map(|sql| db.prepare(sql).bind(&[param.into()]))
+        .collect::<Result<Vec<_>>>()?;
+    db.batch(statements)
+        .await?
+        .try_into()
+        .map_err(|_| worker::Error::RustError("D1 batch returned a short result".into()))
 }

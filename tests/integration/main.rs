@@ -4,5 +4,6 @@
 //! `scripts/test.sh` (`make test`) builds the worker, starts it once for the
 //! whole run and passes its address in `SHAREPAGE_URL`.
 
+mod profile_page;
 mod share_page;
 mod support;

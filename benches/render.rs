@@ -1,0 +1,86 @@
+//! Cost of the core's work for one share page view (state check, view model,
+//! template rendering), natively, for one track and for a 50-track share.
+//! Run with `cargo bench`; figures go into BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use sharepage::model::{CollaboratorRow, FileRow, ProducerRow, SharePageData, ShareRow, TrackRow};
+use sharepage::pages;
+
+fn share_of(tracks: usize) -> SharePageData {
+    let ids: Vec<String> = (0..tracks).map(|i| format!("trk_{i:04}")).collect();
+    let file = |id: &str, kind: &str, ext: &str| FileRow {
+        id: format!("fil_{id}_{kind}"),
+        track_id: id.into(),
+        kind: kind.into(),
+        path: format!("/Music/{id}/{kind}.{ext}"),
+        is_folder: false,
+        label: None,
+    };
+    SharePageData {
+        share: ShareRow {
+            id: "shr_bench".into(),
+            title: "Benchmark pack".into(),
+            description: Some("A share as large as a producer would send.".into()),
+            download_kinds: "master,bounce".into(),
+            expires_at: Some(4_102_444_800_000),
+            revoked_at: None,
+            producer: ProducerRow {
+                handle: "bench".into(),
+                display_name: "Bench Mark".into(),
+                bio: None,
+                avatar_url: Some("https://cdn.example.com/a.png".into()),
+                header_url: Some("https://cdn.example.com/h.png".into()),
+                theme_accent: Some("#22aa88".into()),
+                theme_mode: Some("dark".into()),
+                public_profile: true,
+            },
+        },
+        tracks: ids
+            .iter()
+            .map(|id| TrackRow {
+                id: id.clone(),
+                title: format!("Track {id}"),
+                bpm: Some(122.0),
+                musical_key: Some("G minor".into()),
+                artwork_path: None,
+            })
+            .collect(),
+        files: ids
+            .iter()
+            .flat_map(|id| [file(id, "master", "wav"), file(id, "bounce", "mp3")])
+            .collect(),
+        collaborators: ids
+            .iter()
+            .map(|id| CollaboratorRow {
+                track_id: id.clone(),
+                name: "Ada Marques".into(),
+                role: Some("Vocals".into()),
+                avatar_url: None,
+                url: Some("https://example.com/ada".into()),
+            })
+            .collect(),
+    }
+}
+
+fn bench(name: &str, data: &SharePageData) {
+    let run = || pages::share("benchtoken", Some(black_box(data)), 1_790_000_000_000, "nonce");
+    let bytes = run().body.len();
+    // Warm up (templates compile once per isolate), then time a fixed budget.
+    for _ in 0..50 {
+        black_box(run());
+    }
+    let (mut n, start) = (0u32, Instant::now());
+    while start.elapsed() < Duration::from_secs(2) {
+        black_box(run());
+        n += 1;
+    }
+    let per = start.elapsed() / n;
+    println!("{name:<24} {per:>10.1?} per page  ({n} runs, {bytes} bytes of HTML)");
+}
+
+fn main() {
+    bench("share page, 1 track", &share_of(1));
+    bench("share page, 50 tracks", &share_of(50));
+}
