@@ -65,7 +65,14 @@ fn share_of(tracks: usize) -> SharePageData {
 }
 
 fn bench(name: &str, data: &SharePageData) {
-    let run = || pages::share("benchtoken", Some(black_box(data)), 1_790_000_000_000, "nonce");
+    let run = || {
+        pages::share(
+            "benchtoken",
+            Some(black_box(data)),
+            1_790_000_000_000,
+            "nonce",
+        )
+    };
     let bytes = run().body.len();
     // Warm up (templates compile once per isolate), then time a fixed budget.
     for _ in 0..50 {

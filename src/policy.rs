@@ -1,6 +1,8 @@
 //! Decisions about shares, made at an instant the caller passes in: whether a
 //! share is still valid, what it lets visitors download, which file plays.
 
+use serde::Serialize;
+
 use crate::model::{FileKind, FileRow};
 
 /// Milliseconds since the Unix epoch, as stored in D1.
@@ -55,7 +57,8 @@ impl DownloadPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// One track: large artwork and every detail.
     Featured,

@@ -56,7 +56,6 @@ pub struct DownloadView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackView {
-    pub id: String,
     pub number: usize,
     pub title: String,
     pub bpm: Option<String>,
@@ -83,7 +82,7 @@ pub struct SharePageView {
     pub description: Option<String>,
     /// One line for link previews and the page's meta description.
     pub summary: String,
-    pub layout: &'static str,
+    pub layout: Layout,
     pub tracks: Vec<TrackView>,
     pub expires: Option<ExpiryView>,
     pub downloads_enabled: bool,
@@ -203,7 +202,6 @@ fn track_view(
 ) -> TrackView {
     let own_files = || data.files.iter().filter(|f| f.track_id == t.id);
     TrackView {
-        id: t.id.clone(),
         number,
         title: t.title.trim().to_owned(),
         bpm: format_bpm(t.bpm),
@@ -253,10 +251,7 @@ pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
     SharePageView {
         title: text(Some(&share.title)).unwrap_or_else(|| summary.clone()),
         description: text(share.description.as_deref()),
-        layout: match policy::layout(tracks.len()) {
-            Layout::Featured => "featured",
-            Layout::List => "list",
-        },
+        layout: policy::layout(tracks.len()),
         theme: theme_view(&share.producer),
         producer,
         summary,
@@ -382,7 +377,7 @@ mod tests {
         data.tracks[1].artwork_path = Some("/Art/cover.jpg".into());
         data.collaborators.push(fixtures::collaborator("t2", "Bo"));
         let page = share_page("tok", &data);
-        assert_eq!(page.layout, "list");
+        assert_eq!(page.layout, Layout::List);
         let (t1, t2) = (&page.tracks[0], &page.tracks[1]);
         assert_eq!(t1.artwork_url, None);
         assert_eq!(t2.artwork_url.as_deref(), Some("/s/tok/art/t2"));
@@ -400,7 +395,7 @@ mod tests {
         data.files
             .retain(|f| f.kind() == crate::model::FileKind::Stems);
         assert_eq!(share_page("tok", &data).tracks[0].play_url, None);
-        assert_eq!(share_page("tok", &data).layout, "featured");
+        assert_eq!(share_page("tok", &data).layout, Layout::Featured);
     }
 
     #[test]

@@ -216,3 +216,26 @@ fn pages_answer_head_and_refuse_writes() {
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }
+
+#[test]
+fn odd_addresses_get_a_clean_answer_never_a_server_error() {
+    let long = "a".repeat(4000);
+    for path in [
+        "/s/it-featured?x=%3Cscript%3Ealert(1)%3C/script%3E".to_string(),
+        "/s/it-featured/".to_string(),
+        "//s//it-featured".to_string(),
+        "/s/../s/it-featured".to_string(),
+        "/s/%00".to_string(),
+        "/s/%E2%82%AC".to_string(),
+        format!("/s/{long}"),
+        format!("/{long}"),
+        "/assets/../schema.sql".to_string(),
+        "/u/%2e%2e".to_string(),
+    ] {
+        let page = get(&path);
+        assert!(page.status < 500, "{path}: {}", page.status);
+        assert!(!page.raw.contains("<script"), "{path} reflected markup");
+    }
+    assert_eq!(get("/s/it-featured?utm_source=mail").status, 200);
+    assert_eq!(get("/s/it-featured/").status, 200);
+}
