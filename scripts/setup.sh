@@ -17,12 +17,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if [ "$(version_of worker-build)" != "$WORKER_BUILD_VERSION" ]; then
+# Checked where cargo installs them (and where env.sh points), not anywhere on PATH.
+if [ "$(version_of "$cargo_bin/worker-build")" != "$WORKER_BUILD_VERSION" ]; then
   step "installing worker-build $WORKER_BUILD_VERSION"
   cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
 fi
 
-if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+if [ "$(version_of "$WASM_BINDGEN_BIN")" != "$WASM_BINDGEN_VERSION" ]; then
   step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: its lock file names a crate version crates.io no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force

@@ -72,6 +72,8 @@ pub struct TrackView {
 pub struct ExpiryView {
     pub iso: String,
     pub label: String,
+    /// The date alone, for tight spaces such as profile cards.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +153,7 @@ pub fn expiry(expires_at: Option<Millis>) -> Option<ExpiryView> {
     Some(ExpiryView {
         iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         label: at.format("%-d %B %Y, %H:%M UTC").to_string(),
+        date: at.format("%-d %b %Y").to_string(),
     })
 }
 
@@ -344,6 +347,7 @@ mod tests {
         let e = expiry(Some(1_796_169_600_000)).unwrap();
         assert_eq!(e.iso, "2026-12-02T00:00:00Z");
         assert_eq!(e.label, "2 December 2026, 00:00 UTC");
+        assert_eq!(e.date, "2 Dec 2026");
         assert!(expiry(None).is_none());
     }
 

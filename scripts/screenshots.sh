@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Renders the demo pages in headless Chromium at phone and desktop widths, to
+# look at before calling a page done. Needs Debian's chromium
+# (apt-get install chromium). Writes PNGs to tmp/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v chromium >/dev/null || { echo "chromium is not installed (apt-get install chromium)" >&2; exit 1; }
+scripts/setup.sh >/dev/null
+. scripts/env.sh
+. scripts/stack.sh
+make -s worker >/dev/null
+
+state=$(mktemp -d)
+trap 'stop_worker; rm -rf "$state"' EXIT
+d1_apply "$state" schema.sql scripts/demo.sql
+port=$(free_port)
+start_worker "$state" "$port" "$state/log"
+wait_ready "http://127.0.0.1:$port/" "$state/log"
+
+out=tmp/screenshots
+mkdir -p "$out"
+shoot() { # NAME PATH WIDTH HEIGHT
+  # The flags keep Chromium off the network, which this machine does not have.
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$state/chromium" --hide-scrollbars --window-size="$3,$4" \
+    --screenshot="$out/$1.png" "http://127.0.0.1:$port$2" >/dev/null 2>&1
+  echo "$out/$1.png"
+}
+shoot featured-phone /s/demo-featured-midnight 390 1300
+shoot featured-desktop /s/demo-featured-midnight 1280 1000
+shoot list-phone /s/demo-list-summer-pack 390 1800
+shoot list-desktop /s/demo-list-summer-pack 1280 1400
+shoot expired-desktop /s/demo-expired-link 1280 800
+shoot profile-phone /u/nightowl 390 1000
