@@ -10,15 +10,10 @@ scripts/setup.sh >/dev/null
 . scripts/stack.sh
 make -s worker >/dev/null
 
-state=$(mktemp -d)
-trap 'stop_worker; rm -rf "$state"' EXIT
-d1_apply "$state" schema.sql tests/fixtures/*.sql
-port=$(free_port)
-start_worker "$state" "$port" "$state/log"
-wait_ready "http://127.0.0.1:$port/" "$state/log"
+throwaway_stack schema.sql tests/fixtures/*.sql
 
 for path in /s/it-featured /s/it-list /s/no-such-token; do
-  url="http://127.0.0.1:$port$path"
+  url="$BASE_URL$path"
   for _ in $(seq 1 20); do curl -s -o /dev/null "$url"; done # warm-up
   seq 1 "$requests" | while read -r _; do curl -s -o /dev/null -w '%{time_total}\n' "$url"; done |
     sort -n | awk -v path="$path" '{ t[NR] = $1 * 1000 } END {

@@ -10,12 +10,7 @@ scripts/setup.sh >/dev/null
 . scripts/stack.sh
 make -s worker >/dev/null
 
-state=$(mktemp -d)
-trap 'stop_worker; rm -rf "$state"' EXIT
-d1_apply "$state" schema.sql scripts/demo.sql
-port=$(free_port)
-start_worker "$state" "$port" "$state/log"
-wait_ready "http://127.0.0.1:$port/" "$state/log"
+throwaway_stack schema.sql scripts/demo.sql
 
 out=tmp/screenshots
 mkdir -p "$out"
@@ -23,8 +18,8 @@ shoot() { # NAME PATH WIDTH HEIGHT
   # The flags keep Chromium off the network, which this machine does not have.
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$state/chromium" --hide-scrollbars --window-size="$3,$4" \
-    --screenshot="$out/$1.png" "http://127.0.0.1:$port$2" >/dev/null 2>&1
+    --user-data-dir="$STACK_STATE/chromium" --hide-scrollbars --window-size="$3,$4" \
+    --screenshot="$out/$1.png" "$BASE_URL$2" >/dev/null 2>&1
   echo "$out/$1.png"
 }
 shoot featured-phone /s/demo-featured-midnight 390 1300

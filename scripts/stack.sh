@@ -44,3 +44,16 @@ stop_worker() {
     WORKER_PID=
   fi
 }
+
+# throwaway_stack SQL...: the worker on a fresh state directory with the SQL
+# files applied in order. Sets BASE_URL; everything is stopped and removed
+# when the calling script exits.
+throwaway_stack() {
+  STACK_STATE=$(mktemp -d)
+  trap 'stop_worker; rm -rf "$STACK_STATE"' EXIT
+  d1_apply "$STACK_STATE" "$@"
+  local port; port=$(free_port)
+  start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log"
+  wait_ready "http://127.0.0.1:$port/" "$STACK_STATE/wrangler.log"
+  BASE_URL="http://127.0.0.1:$port"
+}

@@ -16,19 +16,8 @@ cargo test --lib
 step "building the worker"
 make -s worker
 
-state=$(mktemp -d)
-log="$state/wrangler.log"
-cleanup() { stop_worker; rm -rf "$state"; }
-trap cleanup EXIT
+step "local D1 (schema applied twice: it must be idempotent) and wrangler dev"
+throwaway_stack schema.sql schema.sql tests/fixtures/*.sql
 
-step "local D1: schema, schema again (it must be idempotent), fixtures"
-d1_apply "$state" schema.sql
-d1_apply "$state" schema.sql tests/fixtures/*.sql
-
-port=$(free_port)
-step "starting wrangler dev on 127.0.0.1:$port"
-start_worker "$state" "$port" "$log"
-wait_ready "http://127.0.0.1:$port/" "$log"
-
-step "integration tests"
-SHAREPAGE_URL="http://127.0.0.1:$port" cargo test --features integration --test integration
+step "integration tests against $BASE_URL"
+SHAREPAGE_URL="$BASE_URL" cargo test --features integration --test integration
