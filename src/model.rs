@@ -1,11 +1,10 @@
 //! Plain data as the store loads it. Rows mirror `schema.sql`; decisions about
 //! them live in `policy`, and what visitors see is shaped in `view`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 
 /// What a file is to the producer; share permissions are granted per kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Master,
     Bounce,

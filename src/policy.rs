@@ -79,7 +79,7 @@ const AUDIO_EXTENSIONS: [&str; 9] = [
     "wav", "aiff", "aif", "flac", "mp3", "m4a", "aac", "ogg", "opus",
 ];
 
-pub fn is_audio(file: &FileRow) -> bool {
+fn is_audio(file: &FileRow) -> bool {
     !file.is_folder
         && file
             .extension()

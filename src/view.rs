@@ -110,7 +110,7 @@ pub struct ProfilePageView {
 
 /// Only absolute https URLs reach an `href` or `src`: a stored
 /// `javascript:` or `http:` value is dropped rather than trusted.
-pub fn https_url(raw: Option<&str>) -> Option<String> {
+fn https_url(raw: Option<&str>) -> Option<String> {
     let parsed = url::Url::parse(raw?.trim()).ok()?;
     (parsed.scheme() == "https" && parsed.host().is_some()).then(|| parsed.to_string())
 }
@@ -123,7 +123,7 @@ fn text(raw: Option<&str>) -> Option<String> {
 }
 
 /// Up to two letters for an avatar that has no picture.
-pub fn initials(name: &str) -> String {
+fn initials(name: &str) -> String {
     let letters: String = name
         .split_whitespace()
         .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
@@ -138,7 +138,7 @@ pub fn initials(name: &str) -> String {
 }
 
 /// "124" or "92.5"; nonsense tempos are not shown at all.
-pub fn format_bpm(bpm: Option<f64>) -> Option<String> {
+fn format_bpm(bpm: Option<f64>) -> Option<String> {
     let bpm = bpm.filter(|b| b.is_finite() && *b > 0.0 && *b <= 999.0)?;
     let rounded = (bpm * 10.0).round() / 10.0;
     Some(if rounded.fract() == 0.0 {
@@ -148,7 +148,7 @@ pub fn format_bpm(bpm: Option<f64>) -> Option<String> {
     })
 }
 
-pub fn expiry(expires_at: Option<Millis>) -> Option<ExpiryView> {
+fn expiry(expires_at: Option<Millis>) -> Option<ExpiryView> {
     let at = DateTime::from_timestamp_millis(expires_at?)?;
     Some(ExpiryView {
         iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
