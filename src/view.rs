@@ -9,6 +9,7 @@ use crate::model::{
     CollaboratorRow, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData, TrackRow,
 };
 use crate::policy::{self, DownloadPolicy, Layout, Millis, ShareState};
+use crate::routes;
 use crate::theme::{Mode, Theme};
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,6 +174,11 @@ pub fn theme_view(p: &ProducerRow) -> ThemeView {
     Theme::from_stored(p.theme_accent.as_deref(), p.theme_mode.as_deref()).into()
 }
 
+/// Where a track's cover is served, within the share that shows it.
+fn art_url(token: &str, track_id: &str) -> String {
+    format!("/s/{token}/art/{track_id}")
+}
+
 fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
     let name = c.name.trim().to_owned();
     CollaboratorView {
@@ -209,7 +215,7 @@ fn track_view(
         title: t.title.trim().to_owned(),
         bpm: format_bpm(t.bpm),
         key: text(t.musical_key.as_deref()),
-        artwork_url: text(t.artwork_path.as_deref()).map(|_| format!("/s/{token}/art/{}", t.id)),
+        artwork_url: text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id)),
         placeholder_svg: art::placeholder_svg(&t.id),
         play_url: policy::playable_file(&data.files, &t.id)
             .map(|_| format!("/s/{token}/play/{}", t.id)),
@@ -278,14 +284,14 @@ fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
         placeholder_svg: art::placeholder_svg(cover),
         artwork_url: text(s.cover_artwork_path.as_deref())
             .and(s.cover_track_id.as_deref())
-            .map(|track| format!("/s/{}/art/{track}", s.token)),
+            .map(|track| art_url(&s.token, track)),
         expires: expiry(s.expires_at),
     }
 }
 
 /// A public profile: only shares that are active at `now` and still hold a
-/// track are listed. Tokens in `data` must be URL-safe (the store selects
-/// only shares the worker created).
+/// track are listed. A share whose stored token is not one the router would
+/// accept (set by hand in SQL, say) is left out rather than linked to a 404.
 pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
     ProfilePageView {
         theme: theme_view(&data.producer),
@@ -294,7 +300,7 @@ pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
         shares: data
             .shares
             .iter()
-            .filter(|s| s.track_count > 0)
+            .filter(|s| s.track_count > 0 && routes::is_token(&s.token))
             .filter(|s| policy::share_state(s.expires_at, s.revoked_at, now) == ShareState::Active)
             .map(profile_share_view)
             .collect(),
@@ -429,6 +435,7 @@ mod tests {
                 share("revoked", None, Some(5), 1),
                 share("emptied", None, None, 0),
                 share("forever", None, None, 1),
+                share("bad token/../x", None, None, 1),
             ],
         };
         let page = profile_page(&data, now);
