@@ -140,5 +140,8 @@ CREATE TABLE IF NOT EXISTS download_events (
   at       INTEGER NOT NULL,
   country  TEXT
 );
+-- A share's statistics count per file and per track, and take the latest
+-- instant, each from its own index: one round trip even with 100 000 events.
 CREATE INDEX IF NOT EXISTS download_events_by_share_file ON download_events (share_id, file_id);
+CREATE INDEX IF NOT EXISTS download_events_by_share_track ON download_events (share_id, track_id);
 CREATE INDEX IF NOT EXISTS download_events_by_share_time ON download_events (share_id, at);

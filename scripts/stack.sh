@@ -46,14 +46,15 @@ stop_worker() {
 }
 
 # throwaway_stack SQL...: the worker on a fresh state directory with the SQL
-# files applied in order. Sets BASE_URL; everything is stopped and removed
+# files applied in order, and any wrangler arguments in the WORKER_ARGS array
+# (e.g. --var NAME:VALUE). Sets BASE_URL; everything is stopped and removed
 # when the calling script exits.
 throwaway_stack() {
   STACK_STATE=$(mktemp -d)
   trap 'stop_worker; rm -rf "$STACK_STATE"' EXIT
   d1_apply "$STACK_STATE" "$@"
   local port; port=$(free_port)
-  start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log"
+  start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}
   wait_ready "http://127.0.0.1:$port/" "$STACK_STATE/wrangler.log"
   BASE_URL="http://127.0.0.1:$port"
 }

@@ -16,6 +16,11 @@ cargo test --lib
 step "building the worker"
 make -s worker
 
+# A fresh operator token per run, handed to the worker and to the tests.
+SHAREPAGE_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+export SHAREPAGE_ADMIN_TOKEN
+WORKER_ARGS=(--var "ADMIN_TOKEN:$SHAREPAGE_ADMIN_TOKEN")
+
 step "local D1 (schema applied twice: it must be idempotent) and wrangler dev"
 throwaway_stack schema.sql schema.sql tests/fixtures/*.sql
 

@@ -86,6 +86,34 @@ impl Reply {
         }
     }
 
+    /// A JSON answer of the API. Like pages, never cached: every read must see
+    /// the latest write.
+    pub fn json(status: u16, body: String) -> Reply {
+        let mut headers = baseline();
+        headers.extend([
+            ("content-type", "application/json".into()),
+            (
+                "content-security-policy",
+                "default-src 'none'; frame-ancestors 'none'".into(),
+            ),
+            ("cache-control", "no-store".into()),
+        ]);
+        Reply {
+            status,
+            headers,
+            body: Cow::Owned(body),
+        }
+    }
+
+    /// A success with nothing to say (`204`).
+    pub fn no_content() -> Reply {
+        Reply {
+            status: 204,
+            headers: baseline(),
+            body: Cow::Borrowed(""),
+        }
+    }
+
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
         self.headers.retain(|(n, _)| *n != name);
         self.headers.push((name, value.into()));

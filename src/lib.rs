@@ -8,6 +8,7 @@
 //! with `cargo test`. Only `edge`, compiled for wasm32 alone, talks to the
 //! Workers runtime: D1, KV, fetch and the clock.
 
+pub mod api;
 pub mod art;
 pub mod assets;
 pub mod crypto;

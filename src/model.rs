@@ -1,10 +1,11 @@
 //! Plain data as the store loads it. Rows mirror `schema.sql`; decisions about
 //! them live in `policy`, and what visitors see is shaped in `view`.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// What a file is to the producer; share permissions are granted per kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Master,
     Bounce,
@@ -34,6 +35,11 @@ impl FileKind {
 
     pub fn parse(s: &str) -> Option<FileKind> {
         FileKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// A kind the schema does not know counts as `Other`.
+    pub fn from_stored(s: &str) -> FileKind {
+        FileKind::parse(s).unwrap_or(FileKind::Other)
     }
 
     /// The word a visitor reads on a download button.
@@ -102,16 +108,11 @@ impl FileRow {
     /// A kind the schema does not know counts as `Other`, so a bad row can
     /// never widen what a share allows.
     pub fn kind(&self) -> FileKind {
-        FileKind::parse(&self.kind).unwrap_or(FileKind::Other)
+        FileKind::from_stored(&self.kind)
     }
 
-    /// The last path segment, which is what the producer named the file.
     pub fn name(&self) -> &str {
-        self.path
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.path)
+        file_name(&self.path)
     }
 
     /// Lower-case extension of the file name, if it has a short one.
@@ -122,6 +123,14 @@ impl FileRow {
             && ext.chars().all(|c| c.is_ascii_alphanumeric());
         plausible.then(|| ext.to_ascii_lowercase())
     }
+}
+
+/// The last segment of a Dropbox path, which is what the producer named it.
+pub fn file_name(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -162,6 +171,155 @@ pub struct ProfileShareRow {
 pub struct ProfileData {
     pub producer: ProducerRow,
     pub shares: Vec<ProfileShareRow>,
+}
+
+/// A producer as their own API sees them, with the state of their Dropbox
+/// connection (both `None` when they never connected).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub dropbox_status: Option<String>,
+    pub dropbox_warning: Option<String>,
+    #[serde(flatten)]
+    pub producer: ProducerRow,
+}
+
+/// What authenticating a key needs: its owner, hash and state.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyAuthRow {
+    pub producer_id: String,
+    pub key_hash: String,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A key as its owner may list it (never the hash).
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyRow {
+    pub id: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A track with its bookkeeping, as the API returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrackRecord {
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(flatten)]
+    pub track: TrackRow,
+}
+
+/// A share as its producer sees it, with the aggregates of its events.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareRecord {
+    pub id: String,
+    pub token: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub download_kinds: String,
+    #[serde(deserialize_with = "int_bool")]
+    pub on_profile: bool,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// The share's live tracks in display order.
+    #[serde(deserialize_with = "json_text")]
+    pub track_ids: Vec<String>,
+    pub views: i64,
+    pub last_viewed_at: Option<i64>,
+    pub total_downloads: i64,
+    pub last_downloaded_at: Option<i64>,
+}
+
+/// Downloads of one track of a share, whether or not the track still exists.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TrackStatRow {
+    pub track_id: String,
+    pub title: String,
+    #[serde(deserialize_with = "int_bool")]
+    pub deleted: bool,
+    pub downloads: i64,
+}
+
+/// Downloads of one current file of a share's track.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileStatRow {
+    pub file_id: String,
+    pub track_id: String,
+    pub kind: String,
+    pub path: String,
+    pub downloads: i64,
+}
+
+/// A share's details: the share, its tracks' and files' downloads, and the
+/// owner's Dropbox state, as loaded in one D1 round trip.
+#[derive(Debug, Clone)]
+pub struct ShareDetailsData {
+    pub share: ShareRecord,
+    pub tracks: Vec<TrackStatRow>,
+    pub files: Vec<FileStatRow>,
+    pub dropbox: Option<DropboxRow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DropboxRow {
+    pub status: String,
+    pub warning: Option<String>,
+}
+
+/// A value bound to a SQL parameter, as the core hands it to the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<Option<String>> for SqlValue {
+    fn from(v: Option<String>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Text)
+    }
+}
+
+impl From<Option<f64>> for SqlValue {
+    fn from(v: Option<f64>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Real)
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(v: &str) -> SqlValue {
+        SqlValue::Text(v.to_string())
+    }
+}
+
+impl From<i64> for SqlValue {
+    fn from(v: i64) -> SqlValue {
+        SqlValue::Int(v)
+    }
+}
+
+impl From<Option<i64>> for SqlValue {
+    fn from(v: Option<i64>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Int)
+    }
+}
+
+impl From<bool> for SqlValue {
+    fn from(v: bool) -> SqlValue {
+        SqlValue::Int(i64::from(v))
+    }
+}
+
+/// A list SQLite built with `json_group_array`, which arrives as JSON text.
+fn json_text<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    serde_json::from_str(&text).map_err(serde::de::Error::custom)
 }
 
 /// SQLite has no boolean: D1 hands back 0/1, as whichever number type the

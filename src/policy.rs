@@ -101,6 +101,44 @@ pub fn playable_file<'a>(files: &'a [FileRow], track_id: &str) -> Option<&'a Fil
         .or_else(|| own().find(|f| is_audio(f)))
 }
 
+/// Link-preview fetchers and crawlers that open share links on their own:
+/// their visits are not a person listening. Matched case-insensitively.
+const AUTOMATED_AGENTS: [&str; 22] = [
+    "bot",
+    "crawler",
+    "spider",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "slack-imgproxy",
+    "slackbot",
+    "twitterbot",
+    "discordbot",
+    "telegrambot",
+    "whatsapp",
+    "linkedinbot",
+    "skypeuripreview",
+    "microsoftpreview",
+    "embedly",
+    "iframely",
+    "pinterest",
+    "vkshare",
+    "mastodon",
+    "bluesky",
+    "cardyb",
+    "preview",
+];
+
+/// Whether a page load is a visitor's view: a GET (not HEAD) by something
+/// other than a link-preview bot, and not a speculative prefetch.
+pub fn is_visit(method: &str, user_agent: Option<&str>, purpose: Option<&str>) -> bool {
+    let agent = user_agent.unwrap_or("").to_ascii_lowercase();
+    let prefetch = purpose.is_some_and(|p| p.to_ascii_lowercase().contains("prefetch"));
+    method == "GET"
+        && !prefetch
+        && !agent.is_empty()
+        && !AUTOMATED_AGENTS.iter().any(|a| agent.contains(a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +173,25 @@ mod tests {
         assert!(!p.allows(FileKind::Other));
         assert!(DownloadPolicy::from_stored("").is_none());
         assert!(DownloadPolicy::from_stored("everything").is_none());
+    }
+
+    #[test]
+    fn visits_are_people_loading_the_page() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert!(is_visit("GET", Some(firefox), None));
+        assert!(!is_visit("HEAD", Some(firefox), None));
+        assert!(!is_visit("GET", Some(firefox), Some("prefetch;prerender")));
+        assert!(!is_visit("GET", None, None));
+        for bot in [
+            "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+            "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+            "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+            "WhatsApp/2.23.20.0",
+            "TelegramBot (like TwitterBot)",
+            "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/11.1.1 Safari/605.1.15 facebookexternalhit/1.1 Facebot Twitterbot/1.0",
+        ] {
+            assert!(!is_visit("GET", Some(bot), None), "{bot}");
+        }
     }
 
     #[test]

@@ -2,15 +2,24 @@
 //! Anything that cannot be a valid address is answered here, before any
 //! storage is touched.
 
+use crate::api::{self, ApiRoute};
 use crate::assets::{self, Asset};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route<'a> {
-    SharePage { token: &'a str },
-    Profile { handle: &'a str },
+    SharePage {
+        token: &'a str,
+    },
+    Profile {
+        handle: &'a str,
+    },
     Asset(&'static Asset),
+    /// Everything under `/api/` and `/admin/` answers in JSON.
+    Api(ApiRoute<'a>),
     NotFound,
-    MethodNotAllowed { allow: &'static str },
+    MethodNotAllowed {
+        allow: &'static str,
+    },
 }
 
 const READ_ONLY: &str = "GET, HEAD";
@@ -30,6 +39,9 @@ pub fn is_token(s: &str) -> bool {
 }
 
 pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
+    if ["/api/", "/admin/"].iter().any(|p| path.starts_with(p)) {
+        return Route::Api(api::route(method, path));
+    }
     let read_only = matches!(method, "GET" | "HEAD");
     let target = match path
         .strip_prefix('/')
@@ -117,7 +129,7 @@ mod tests {
         for path in [
             "/",
             "/favicon.ico",
-            "/api/me",
+            "/api",
             "/s/abc/files/x",
             "/assets/app.css",
         ] {
@@ -126,6 +138,10 @@ mod tests {
         assert!(matches!(
             route("GET", &assets::stylesheet().path),
             Route::Asset(_)
+        ));
+        assert!(matches!(
+            route("GET", "/api/nope"),
+            Route::Api(ApiRoute::NotFound)
         ));
     }
 }

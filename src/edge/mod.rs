@@ -7,29 +7,37 @@ use worker::{
 
 use crate::crypto;
 use crate::http::Reply;
+use crate::model::SharePageData;
 use crate::pages::{self, ErrorPage};
+use crate::policy::{self, Millis, ShareState};
 use crate::routes::{self, Route};
 
+mod api;
 mod store;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let now = Date::now().as_millis() as i64;
     let nonce = crypto::random_token().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let path = req.path();
-    let reply = match routes::route(req.method().as_ref(), &path) {
+    let method = req.method();
+    let reply = match routes::route(method.as_ref(), &path) {
         Route::SharePage { token } => {
-            let loaded = store::share_page(&env.d1("DB")?, token).await;
+            let loaded = store::pages::share_page(&env.d1("DB")?, token).await;
+            if let Ok(Some(data)) = &loaded {
+                record_view(&req, &env, &ctx, data, now);
+            }
             or_unavailable(loaded, &nonce, |data| {
                 pages::share(token, data.as_ref(), now, &nonce)
             })
         }
         Route::Profile { handle } => {
-            let loaded = store::profile(&env.d1("DB")?, handle).await;
+            let loaded = store::pages::profile(&env.d1("DB")?, handle).await;
             or_unavailable(loaded, &nonce, |data| {
                 pages::profile(data.as_ref(), now, &nonce)
             })
         }
+        Route::Api(route) => api::handle(&mut req, &env, &ctx, route, now).await,
         Route::Asset(asset) => Reply::asset(asset),
         Route::NotFound => pages::error(ErrorPage::NotFound, None, &nonce),
         Route::MethodNotAllowed { allow } => {
@@ -37,6 +45,31 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     };
     respond(reply)
+}
+
+/// Counts a visitor's view of an active share, after the page has gone out.
+fn record_view(req: &Request, env: &Env, ctx: &Context, data: &SharePageData, now: Millis) {
+    let share = &data.share;
+    let header = |name| req.headers().get(name).ok().flatten();
+    let active = policy::share_state(share.expires_at, share.revoked_at, now) == ShareState::Active;
+    let visit = policy::is_visit(
+        req.method().as_ref(),
+        header("user-agent").as_deref(),
+        header("sec-purpose")
+            .or_else(|| header("purpose"))
+            .as_deref(),
+    );
+    let Ok(db) = env.d1("DB") else { return };
+    if !(active && visit) {
+        return;
+    }
+    let share_id = share.id.clone();
+    let country = req.cf().and_then(|cf| cf.country());
+    ctx.wait_until(async move {
+        if let Err(e) = store::events::record_view(&db, &share_id, now, country).await {
+            console_error!("views: {e}");
+        }
+    });
 }
 
 /// A store failure is ours, not the visitor's: log it and ask them to retry.
@@ -55,8 +88,12 @@ fn respond(reply: Reply) -> Result<Response> {
     for (name, value) in &reply.headers {
         headers.set(name, value)?;
     }
-    Ok(ResponseBuilder::new()
+    let builder = ResponseBuilder::new()
         .with_status(reply.status)
-        .with_headers(headers)
-        .fixed(reply.body.into_owned().into_bytes()))
+        .with_headers(headers);
+    Ok(if reply.status == 204 {
+        builder.empty()
+    } else {
+        builder.fixed(reply.body.into_owned().into_bytes())
+    })
 }

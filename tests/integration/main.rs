@@ -2,8 +2,13 @@
 //! local D1 seeded from tests/fixtures, over HTTP on loopback.
 //!
 //! `scripts/test.sh` (`make test`) builds the worker, starts it once for the
-//! whole run and passes its address in `SHAREPAGE_URL`.
+//! whole run and passes its address in `SHAREPAGE_URL` (and the operator
+//! token it was given in `SHAREPAGE_ADMIN_TOKEN`).
 
+mod api_accounts;
+mod api_input;
+mod api_shares;
+mod api_tracks;
 mod profile_page;
 mod share_page;
 mod support;

@@ -1,6 +1,11 @@
 //! A small HTTP vocabulary for the tests.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
+
+use serde_json::Value;
+use ureq::http::Request;
+use ureq::SendBody;
 
 pub struct Page {
     pub status: u16,
@@ -23,6 +28,26 @@ impl Page {
     pub fn has(&self, needle: &str) -> bool {
         self.text.contains(needle)
     }
+
+    /// The body as JSON (`Null` when it is not JSON, which tests then see).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.raw).unwrap_or(Value::Null)
+    }
+
+    /// The `code` of an API error answer.
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn error_field(&self) -> String {
+        self.json()["error"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
 }
 
 fn base() -> &'static str {
@@ -31,6 +56,11 @@ fn base() -> &'static str {
         std::env::var("SHAREPAGE_URL")
             .expect("SHAREPAGE_URL is not set: run the integration tests with `make test`")
     })
+}
+
+pub fn admin_token() -> String {
+    std::env::var("SHAREPAGE_ADMIN_TOKEN")
+        .expect("SHAREPAGE_ADMIN_TOKEN is not set: run the integration tests with `make test`")
 }
 
 fn agent() -> &'static ureq::Agent {
@@ -44,14 +74,29 @@ fn agent() -> &'static ureq::Agent {
     })
 }
 
-pub fn request(method: &str, path: &str) -> Page {
+/// How a request body is sent.
+pub enum Body<'a> {
+    None,
+    /// With a `Content-Length`.
+    Sized(&'a [u8]),
+    /// Chunked, so its size is unknown until it has been read.
+    Chunked(Vec<u8>),
+}
+
+pub fn send(method: &str, path: &str, headers: &[(&str, &str)], body: Body) -> Page {
     let url = format!("{}{path}", base());
-    let result = match method {
-        "GET" => agent().get(&url).call(),
-        "HEAD" => agent().head(&url).call(),
-        "POST" => agent().post(&url).send_empty(),
-        "DELETE" => agent().delete(&url).call(),
-        other => panic!("no helper for {other}"),
+    let mut builder = Request::builder().method(method).uri(&url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let result = match body {
+        Body::None => agent().run(builder.body(()).unwrap()),
+        Body::Sized(bytes) => agent().run(builder.body(bytes).unwrap()),
+        Body::Chunked(bytes) => agent().run(
+            builder
+                .body(SendBody::from_owned_reader(std::io::Cursor::new(bytes)))
+                .unwrap(),
+        ),
     };
     let mut response = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
     let headers = response
@@ -59,10 +104,16 @@ pub fn request(method: &str, path: &str) -> Page {
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
-    let raw = response
-        .body_mut()
-        .read_to_string()
-        .unwrap_or_else(|e| panic!("{method} {url} body: {e}"));
+    let raw = if method == "HEAD" {
+        String::new()
+    } else {
+        response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_else(|e| panic!("{method} {url} body: {e}"))
+    };
     Page {
         status: response.status().as_u16(),
         headers,
@@ -75,6 +126,94 @@ pub fn request(method: &str, path: &str) -> Page {
     }
 }
 
+pub fn request(method: &str, path: &str) -> Page {
+    send(method, path, &[], Body::None)
+}
+
 pub fn get(path: &str) -> Page {
     request("GET", path)
+}
+
+/// A browser's page load, which counts as a view.
+pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+pub fn visit(path: &str) -> Page {
+    send("GET", path, &[("user-agent", BROWSER)], Body::None)
+}
+
+/// A JSON API call with a bearer credential (`""` for none). The body is
+/// sent only with methods that carry one, so a route table can be walked
+/// with one body for all.
+pub fn call(method: &str, path: &str, key: &str, body: Option<&Value>) -> Page {
+    let body = body.filter(|_| matches!(method, "POST" | "PATCH" | "PUT"));
+    let bearer = format!("Bearer {key}");
+    let mut headers = vec![("content-type", "application/json")];
+    if !key.is_empty() {
+        headers.push(("authorization", &bearer));
+    }
+    let bytes = body.map(|b| serde_json::to_vec(b).unwrap());
+    let body = match &bytes {
+        Some(bytes) => Body::Sized(bytes),
+        None => Body::None,
+    };
+    send(method, path, &headers, body)
+}
+
+/// A handle no other test in this run uses (the database lives for the run).
+pub fn unique_handle(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let pid = std::process::id() % 10_000;
+    format!("{prefix}-{pid}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+pub struct Producer {
+    pub id: String,
+    pub handle: String,
+    pub key: String,
+}
+
+/// A new producer, made through the operator API.
+pub fn new_producer(prefix: &str) -> Producer {
+    let handle = unique_handle(prefix);
+    let body = serde_json::json!({"handle": handle, "display_name": format!("{prefix} producer")});
+    let created = call("POST", "/admin/producers", &admin_token(), Some(&body));
+    assert_eq!(created.status, 201, "{}", created.raw);
+    let json = created.json();
+    Producer {
+        id: json["id"].as_str().unwrap().to_string(),
+        handle,
+        key: json["api_key"].as_str().unwrap().to_string(),
+    }
+}
+
+impl Producer {
+    pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Page {
+        call(method, path, &self.key, body)
+    }
+
+    /// Creates a track and answers its JSON.
+    pub fn track(&self, body: Value) -> Value {
+        let created = self.call("POST", "/api/tracks", Some(&body));
+        assert_eq!(created.status, 201, "{}", created.raw);
+        created.json()
+    }
+
+    /// Creates a share and answers its JSON.
+    pub fn share(&self, body: Value) -> Value {
+        let created = self.call("POST", "/api/shares", Some(&body));
+        assert_eq!(created.status, 201, "{}", created.raw);
+        created.json()
+    }
+}
+
+/// A minimal valid track body.
+pub fn simple_track(title: &str) -> Value {
+    serde_json::json!({
+        "title": title,
+        "files": [{"kind": "master", "path": format!("/Mixes/{title}.wav")}]
+    })
+}
+
+pub fn str_of(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }

@@ -1,8 +1,9 @@
-//! D1: every SQL statement the worker runs, and the mapping of its rows.
+//! What visitors' pages load: one batch per page, keyed by the address.
 
-use worker::{D1Database, D1Result, Result};
+use worker::{D1Database, Result};
 
-use crate::model::{ProfileData, SharePageData};
+use super::{batch, first};
+use crate::model::{ProfileData, SharePageData, SqlValue};
 
 /// Each statement selects by token, so all four run in one batch: one round
 /// trip per page view, whatever the number of tracks.
@@ -38,18 +39,18 @@ WHERE s.token = ?1
 ORDER BY st.position, c.position";
 
 pub async fn share_page(db: &D1Database, token: &str) -> Result<Option<SharePageData>> {
+    let token = &[SqlValue::from(token)];
     let [share, tracks, files, collaborators] = batch(
         db,
         [
-            SHARE_BY_TOKEN,
-            TRACKS_BY_TOKEN,
-            FILES_BY_TOKEN,
-            COLLABORATORS_BY_TOKEN,
+            (SHARE_BY_TOKEN, token),
+            (TRACKS_BY_TOKEN, token),
+            (FILES_BY_TOKEN, token),
+            (COLLABORATORS_BY_TOKEN, token),
         ],
-        token,
     )
     .await?;
-    let Some(share) = share.results()?.into_iter().next() else {
+    let Some(share) = first(&share)? else {
         return Ok(None);
     };
     Ok(Some(SharePageData {
@@ -80,29 +81,20 @@ ORDER BY s.created_at DESC
 LIMIT 100";
 
 pub async fn profile(db: &D1Database, handle: &str) -> Result<Option<ProfileData>> {
-    let [producer, shares] =
-        batch(db, [PRODUCER_BY_HANDLE, PROFILE_SHARES_BY_HANDLE], handle).await?;
-    let Some(producer) = producer.results()?.into_iter().next() else {
+    let handle = &[SqlValue::from(handle)];
+    let [producer, shares] = batch(
+        db,
+        [
+            (PRODUCER_BY_HANDLE, handle),
+            (PROFILE_SHARES_BY_HANDLE, handle),
+        ],
+    )
+    .await?;
+    let Some(producer) = first(&producer)? else {
         return Ok(None);
     };
     Ok(Some(ProfileData {
         producer,
         shares: shares.results()?,
     }))
-}
-
-/// Runs statements that all take the same single parameter, in one round trip.
-async fn batch<const N: usize>(
-    db: &D1Database,
-    sql: [&str; N],
-    param: &str,
-) -> Result<[D1Result; N]> {
-    let statements = sql
-        .into_iter()
-        .map(|sql| db.prepare(sql).bind(&[param.into()]))
-        .collect::<Result<Vec<_>>>()?;
-    db.batch(statements)
-        .await?
-        .try_into()
-        .map_err(|_| worker::Error::RustError("D1 batch returned a short result".into()))
 }

@@ -1,0 +1,491 @@
+//! Reading untrusted JSON bodies field by field. Each reader names the field
+//! it refuses (`files[2].kind`), so a producer knows what to fix: a field of
+//! the wrong JSON type is a 400, a well-typed value that breaks a rule a 422.
+//! Unknown fields are refused (422), so a typo never silently does nothing.
+
+use serde_json::{Map, Value};
+
+use super::{ApiError, MAX_BODY_BYTES};
+
+/// A field of a PATCH body: absent (keep), `null` (clear) or a new value.
+pub type Patch<T> = Option<Option<T>>;
+
+/// Parses a request body that must be a JSON object.
+pub fn parse_body(bytes: &[u8]) -> Result<Value, ApiError> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::too_large());
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            400,
+            "malformed_json",
+            format!("The body is not valid JSON: {e}"),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::wrong_type("body", "a JSON object"));
+    }
+    Ok(value)
+}
+
+/// How a text field is cleaned and bounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Text {
+    pub max_chars: usize,
+    /// Line breaks and tabs are kept (bio, description); elsewhere they are
+    /// refused like every other control character.
+    pub multiline: bool,
+}
+
+impl Text {
+    pub const fn line(max_chars: usize) -> Text {
+        Text {
+            max_chars,
+            multiline: false,
+        }
+    }
+
+    pub const fn paragraphs(max_chars: usize) -> Text {
+        Text {
+            max_chars,
+            multiline: true,
+        }
+    }
+}
+
+/// One JSON object in a body, with the path that names it in errors.
+pub struct Object<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+}
+
+impl<'a> Object<'a> {
+    /// The body itself, which `parse_body` has checked is an object.
+    pub fn root(body: &'a Value) -> Result<Object<'a>, ApiError> {
+        Object::of(body, String::new())
+    }
+
+    fn of(value: &'a Value, path: String) -> Result<Object<'a>, ApiError> {
+        match value {
+            Value::Object(map) => Ok(Object { map, path }),
+            _ => Err(ApiError::wrong_type(
+                if path.is_empty() { "body" } else { &path },
+                "an object",
+            )),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        if self.path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.path)
+        }
+    }
+
+    /// Refuses any field not in `known`.
+    pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(unknown) => {
+                let field = self.path(unknown);
+                Err(ApiError::invalid(
+                    &field,
+                    "unknown_field",
+                    format!(
+                        "`{field}` is not a field here; known fields: {}",
+                        known.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The field's value: `None` when absent, `Some(None)` when null.
+    fn get(&self, name: &str) -> Patch<&'a Value> {
+        self.map.get(name).map(|v| (!v.is_null()).then_some(v))
+    }
+
+    fn require<T>(&self, name: &str, value: Patch<T>) -> Result<T, ApiError> {
+        value.flatten().ok_or_else(|| {
+            let field = self.path(name);
+            ApiError::invalid(&field, "missing_field", format!("`{field}` is required"))
+        })
+    }
+
+    /// Trimmed text; empty or null clears it.
+    pub fn text(&self, name: &str, rule: Text) -> Result<Patch<String>, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let Some(value) = value else {
+            return Ok(Some(None));
+        };
+        let field = self.path(name);
+        let s = value
+            .as_str()
+            .ok_or_else(|| ApiError::wrong_type(&field, "a string"))?;
+        let cleaned = clean_text(s, rule.multiline);
+        if cleaned.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
+            return Err(ApiError::invalid(
+                &field,
+                "invalid_text",
+                format!("`{field}` contains control characters"),
+            ));
+        }
+        let chars = cleaned.chars().count();
+        if chars > rule.max_chars {
+            return Err(ApiError::invalid(
+                &field,
+                "too_long",
+                format!("`{field}` is limited to {} characters", rule.max_chars),
+            ));
+        }
+        Ok(Some((chars > 0).then_some(cleaned)))
+    }
+
+    pub fn required_text(&self, name: &str, rule: Text) -> Result<String, ApiError> {
+        let text = self.text(name, rule)?;
+        self.require(name, text)
+    }
+
+    /// An `https://` URL with a host and no credentials.
+    pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
+        let Some(Some(text)) = self.text(name, Text::line(2048))? else {
+            return Ok(self.get(name).map(|_| None));
+        };
+        let field = self.path(name);
+        let ok = url::Url::parse(&text).is_ok_and(|u| {
+            u.scheme() == "https"
+                && u.host_str().is_some_and(|h| !h.is_empty())
+                && u.username().is_empty()
+                && u.password().is_none()
+        });
+        if ok {
+            Ok(Some(Some(text)))
+        } else {
+            Err(ApiError::invalid(
+                &field,
+                "invalid_url",
+                format!("`{field}` must be an https:// URL"),
+            ))
+        }
+    }
+
+    /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`). A trailing
+    /// slash is dropped; the root itself names no file.
+    pub fn dropbox_path(&self, name: &str) -> Result<Patch<String>, ApiError> {
+        let Some(Some(text)) = self.text(name, Text::line(1024))? else {
+            return Ok(self.get(name).map(|_| None));
+        };
+        let field = self.path(name);
+        let path = if text.starts_with("id:") {
+            text
+        } else {
+            text.trim_end_matches('/').to_string()
+        };
+        let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
+            || (path.starts_with("id:") && path.len() > 3);
+        if valid {
+            Ok(Some(Some(path)))
+        } else {
+            Err(ApiError::invalid(
+                &field,
+                "invalid_path",
+                format!("`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"),
+            ))
+        }
+    }
+
+    pub fn required_dropbox_path(&self, name: &str) -> Result<String, ApiError> {
+        let path = self.dropbox_path(name)?;
+        self.require(name, path)
+    }
+
+    /// A number within `min..=max`.
+    pub fn number(&self, name: &str, min: f64, max: f64) -> Result<Patch<f64>, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let Some(value) = value else {
+            return Ok(Some(None));
+        };
+        let field = self.path(name);
+        let n = value
+            .as_f64()
+            .ok_or_else(|| ApiError::wrong_type(&field, "a number"))?;
+        if (min..=max).contains(&n) {
+            Ok(Some(Some(n)))
+        } else {
+            Err(ApiError::invalid(
+                &field,
+                "out_of_range",
+                format!("`{field}` must be from {min} to {max}"),
+            ))
+        }
+    }
+
+    /// A whole number within `min..=max`.
+    pub fn integer(&self, name: &str, min: i64, max: i64) -> Result<Patch<i64>, ApiError> {
+        let Some(Some(n)) = self.number(name, min as f64, max as f64)? else {
+            return Ok(self.get(name).map(|_| None));
+        };
+        if n.fract() == 0.0 {
+            Ok(Some(Some(n as i64)))
+        } else {
+            let field = self.path(name);
+            Err(ApiError::invalid(
+                &field,
+                "not_whole",
+                format!("`{field}` must be a whole number"),
+            ))
+        }
+    }
+
+    /// A boolean; `null` is not one.
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.map.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ApiError::wrong_type(&self.path(name), "true or false")),
+        }
+    }
+
+    /// A nested object; `null` clears it.
+    pub fn object(&self, name: &str) -> Result<Patch<Object<'a>>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(None) => Ok(Some(None)),
+            Some(Some(value)) => Object::of(value, self.path(name)).map(|o| Some(Some(o))),
+        }
+    }
+
+    /// The raw value of a field, for the rare field with several shapes.
+    pub fn value(&self, name: &str) -> Option<&'a Value> {
+        self.map.get(name)
+    }
+
+    /// An array of `min..=max` items, each read by `item` (which gets the
+    /// item's value and its path, e.g. `files[2]`).
+    pub fn array<T>(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+        item: impl Fn(&'a Value, String) -> Result<T, ApiError>,
+    ) -> Result<Option<Vec<T>>, ApiError> {
+        let Some(value) = self.map.get(name) else {
+            return Ok(None);
+        };
+        let field = self.path(name);
+        let items = value
+            .as_array()
+            .ok_or_else(|| ApiError::wrong_type(&field, "an array"))?;
+        if !(min..=max).contains(&items.len()) {
+            return Err(ApiError::invalid(
+                &field,
+                "wrong_count",
+                format!("`{field}` must hold {min} to {max} items"),
+            ));
+        }
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| item(v, format!("{field}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    pub fn required_array<T>(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+        item: impl Fn(&'a Value, String) -> Result<T, ApiError>,
+    ) -> Result<Vec<T>, ApiError> {
+        let items = self.array(name, min, max, item)?;
+        self.require(name, items.map(Some))
+    }
+}
+
+/// An array item that must be an object.
+pub fn item_object(value: &Value, path: String) -> Result<Object<'_>, ApiError> {
+    Object::of(value, path)
+}
+
+/// An array item that must be a string id.
+pub fn item_id(value: &Value, path: String) -> Result<String, ApiError> {
+    let id = value
+        .as_str()
+        .ok_or_else(|| ApiError::wrong_type(&path, "a string id"))?;
+    if crate::routes::is_token(id) {
+        Ok(id.to_string())
+    } else {
+        Err(ApiError::invalid(
+            &path,
+            "unknown_id",
+            format!("`{path}` is not an id this API issued"),
+        ))
+    }
+}
+
+/// Trims, and makes line endings `\n` so limits count what a reader sees.
+fn clean_text(s: &str, multiline: bool) -> String {
+    let trimmed = s.trim();
+    if multiline {
+        trimmed.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field_error<T: std::fmt::Debug>(r: Result<T, ApiError>) -> (u16, &'static str, String) {
+        let e = r.unwrap_err();
+        (e.status, e.code, e.field.unwrap_or_default())
+    }
+
+    #[test]
+    fn bodies_must_be_small_valid_json_objects() {
+        assert_eq!(parse_body(b"{").unwrap_err().status, 400);
+        assert_eq!(parse_body(b"{").unwrap_err().code, "malformed_json");
+        assert_eq!(parse_body(b"[1]").unwrap_err().code, "wrong_type");
+        assert_eq!(parse_body(b"1e999").unwrap_err().status, 400);
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert_eq!(parse_body(deep.as_bytes()).unwrap_err().status, 400);
+        let big = format!(r#"{{"bio": "{}"}}"#, "a".repeat(MAX_BODY_BYTES));
+        assert_eq!(parse_body(big.as_bytes()).unwrap_err().status, 413);
+        assert!(parse_body(br#"{"a": 1}"#).is_ok());
+    }
+
+    #[test]
+    fn text_is_trimmed_bounded_and_free_of_control_characters() {
+        let body = json!({"t": "  Night Owl \n", "e": "   ", "n": null, "c": "a\u{0}b",
+                          "nl": "a\r\nb", "long": "é".repeat(81), "num": 5});
+        let o = Object::root(&body).unwrap();
+        let line = Text::line(80);
+        assert_eq!(o.text("t", line).unwrap(), Some(Some("Night Owl".into())));
+        assert_eq!(o.text("e", line).unwrap(), Some(None));
+        assert_eq!(o.text("n", line).unwrap(), Some(None));
+        assert_eq!(o.text("absent", line).unwrap(), None);
+        assert_eq!(
+            field_error(o.text("c", line)),
+            (422, "invalid_text", "c".into())
+        );
+        assert_eq!(
+            field_error(o.text("nl", line)),
+            (422, "invalid_text", "nl".into())
+        );
+        assert_eq!(
+            o.text("nl", Text::paragraphs(10)).unwrap(),
+            Some(Some("a\nb".into()))
+        );
+        // Limits count characters, not bytes.
+        assert_eq!(
+            field_error(o.text("long", line)),
+            (422, "too_long", "long".into())
+        );
+        assert!(o.text("long", Text::line(81)).is_ok());
+        assert_eq!(
+            field_error(o.text("num", line)),
+            (400, "wrong_type", "num".into())
+        );
+        assert_eq!(
+            field_error(o.required_text("e", line)),
+            (422, "missing_field", "e".into())
+        );
+    }
+
+    #[test]
+    fn urls_must_be_https_with_a_host() {
+        let body = json!({"ok": "https://cdn.example.com/a.png", "http": "http://x.com/a.png",
+                          "js": "javascript:alert(1)", "creds": "https://u:p@x.com/",
+                          "rel": "/a.png", "clear": null});
+        let o = Object::root(&body).unwrap();
+        assert_eq!(
+            o.https_url("ok").unwrap(),
+            Some(Some("https://cdn.example.com/a.png".into()))
+        );
+        for bad in ["http", "js", "creds", "rel"] {
+            assert_eq!(
+                field_error(o.https_url(bad)),
+                (422, "invalid_url", bad.into())
+            );
+        }
+        assert_eq!(o.https_url("clear").unwrap(), Some(None));
+        assert_eq!(o.https_url("absent").unwrap(), None);
+    }
+
+    #[test]
+    fn dropbox_paths_are_absolute_or_file_ids() {
+        let body = json!({"a": "/Mixes/Song.wav", "dir": "/Stems/", "id": "id:a4ayc_80_OEAAAAAAAAAXw",
+                          "rel": "Mixes/Song.wav", "root": "/", "dbl": "/a//b", "emoji": "/Mixes/Café 🎧.wav"});
+        let o = Object::root(&body).unwrap();
+        assert_eq!(o.required_dropbox_path("a").unwrap(), "/Mixes/Song.wav");
+        assert_eq!(o.required_dropbox_path("dir").unwrap(), "/Stems");
+        assert_eq!(
+            o.required_dropbox_path("emoji").unwrap(),
+            "/Mixes/Café 🎧.wav"
+        );
+        assert!(o.required_dropbox_path("id").is_ok());
+        for bad in ["rel", "root", "dbl"] {
+            assert_eq!(
+                field_error(o.required_dropbox_path(bad)),
+                (422, "invalid_path", bad.into())
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_range_checked_and_typed() {
+        let body = json!({"bpm": 128.5, "big": 1e300, "neg": -1, "s": "128", "days": 2.5, "d": 30});
+        let o = Object::root(&body).unwrap();
+        assert_eq!(o.number("bpm", 1.0, 400.0).unwrap(), Some(Some(128.5)));
+        assert_eq!(
+            field_error(o.number("big", 1.0, 400.0)),
+            (422, "out_of_range", "big".into())
+        );
+        assert_eq!(
+            field_error(o.number("neg", 1.0, 400.0)),
+            (422, "out_of_range", "neg".into())
+        );
+        assert_eq!(
+            field_error(o.number("s", 1.0, 400.0)),
+            (400, "wrong_type", "s".into())
+        );
+        assert_eq!(
+            field_error(o.integer("days", 1, 365)),
+            (422, "not_whole", "days".into())
+        );
+        assert_eq!(o.integer("d", 1, 365).unwrap(), Some(Some(30)));
+    }
+
+    #[test]
+    fn nested_errors_name_the_full_path_and_unknown_fields_are_refused() {
+        let body = json!({"files": [{"kind": "master"}, {"kind": 3}], "extra": 1});
+        let o = Object::root(&body).unwrap();
+        let err = o
+            .required_array("files", 1, 2, |v, path| {
+                item_object(v, path)?.required_text("kind", Text::line(10))
+            })
+            .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("files[1].kind"));
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            field_error(o.only(&["files"])),
+            (422, "unknown_field", "extra".into())
+        );
+        assert_eq!(
+            field_error(o.array("files", 3, 5, |_, _| Ok(()))),
+            (422, "wrong_count", "files".into())
+        );
+        assert_eq!(
+            field_error(o.required_array("missing", 1, 2, |_, _| Ok(()))),
+            (422, "missing_field", "missing".into())
+        );
+    }
+}
