@@ -9,6 +9,11 @@ VALUES
    'https://images.example.com/nightowl/avatar.jpg', 'https://images.example.com/nightowl/header.jpg',
    '#ff5c8a', 'dark', 1, 1764300000000, 1764300000000);
 
+-- The demo producer's API key, for trying the API locally (never deploy it):
+-- sp.demoNightowlKey0000001.DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD
+INSERT OR REPLACE INTO api_keys (id, producer_id, key_hash, created_at, revoked_at)
+VALUES ('demoNightowlKey0000001', 'prd_demo', '75acf4a0ea1edc165d0c021010d607f90aec4357e755ade2ff6fb47a1611fbd7', 1764300000000, NULL);
+
 INSERT OR REPLACE INTO tracks (id, producer_id, title, bpm, musical_key, artwork_path, created_at, updated_at) VALUES
   ('trk_demo_midnight', 'prd_demo', 'Midnight Drive', 124, 'F# minor', NULL, 1764300000000, 1764300000000),
   ('trk_demo_sunrise', 'prd_demo', 'Sunrise Over Alfama', 98.5, 'C major', NULL, 1764300001000, 1764300001000),

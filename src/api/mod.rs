@@ -15,6 +15,10 @@ pub mod responses;
 /// Request bodies larger than this are refused before they are parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Enough for a key per machine or collaborator tool, few enough that a
+/// leaked key cannot mint an unbounded supply of others.
+pub const MAX_ACTIVE_KEYS: i64 = 20;
+
 /// Everything the API can do; one row of `ENDPOINTS` each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {

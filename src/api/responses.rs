@@ -167,6 +167,7 @@ pub struct File {
 pub struct Track {
     pub id: String,
     pub title: String,
+    #[serde(serialize_with = "whole_as_integer")]
     pub bpm: Option<f64>,
     pub key: Option<String>,
     pub artwork_path: Option<String>,
@@ -210,6 +211,15 @@ pub fn track(record: &TrackRecord, files: &[FileRow], collaborators: &[Collabora
             .collect(),
         created_at: time(record.created_at),
         updated_at: time(record.updated_at),
+    }
+}
+
+/// `124`, not `124.0`, for the whole tempos nearly every track has.
+fn whole_as_integer<S: serde::Serializer>(bpm: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match bpm {
+        Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => s.serialize_i64(*n as i64),
+        Some(n) => s.serialize_f64(*n),
+        None => s.serialize_none(),
     }
 }
 
@@ -393,6 +403,26 @@ mod tests {
             total_downloads: 5,
             last_downloaded_at: Some(2_000),
         }
+    }
+
+    #[test]
+    fn whole_tempos_read_as_integers() {
+        let record = |bpm| TrackRecord {
+            created_at: 0,
+            updated_at: 0,
+            track: crate::model::TrackRow {
+                id: "t".into(),
+                title: "T".into(),
+                bpm,
+                musical_key: None,
+                artwork_path: None,
+            },
+        };
+        let json =
+            |bpm| serde_json::to_value(track(&record(bpm), &[], &[])).unwrap()["bpm"].to_string();
+        assert_eq!(json(Some(124.0)), "124");
+        assert_eq!(json(Some(92.5)), "92.5");
+        assert_eq!(json(None), "null");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The JSON API at the edge: authenticate, read the body, let the core
 //! validate and shape, and do the D1 work in between.
 
+use futures_util::StreamExt;
 use serde_json::Value;
 use worker::{console_error, Context, D1Database, Env, Request};
 
@@ -160,7 +161,8 @@ async fn authenticate_producer(
     Ok(row.producer_id)
 }
 
-/// The body as JSON, refused unread when it announces more than the limit.
+/// The body as JSON. A body that announces more than the limit is refused
+/// unread; one that does not announce its size is read only up to the limit.
 async fn body(req: &mut Request) -> Result<Value, ApiError> {
     let announced = req
         .headers()
@@ -171,10 +173,17 @@ async fn body(req: &mut Request) -> Result<Value, ApiError> {
     if announced.is_some_and(|n| n > api::MAX_BODY_BYTES) {
         return Err(ApiError::too_large());
     }
-    let bytes = req
-        .bytes()
-        .await
-        .map_err(|_| ApiError::new(400, "unreadable_body", "The body could not be read"))?;
+    let unreadable = |_| ApiError::new(400, "unreadable_body", "The body could not be read");
+    let mut bytes = Vec::new();
+    // A request without a body has no stream.
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk.map_err(unreadable)?);
+            if bytes.len() > api::MAX_BODY_BYTES {
+                return Err(ApiError::too_large());
+            }
+        }
+    }
     input::parse_body(&bytes)
 }
 
@@ -244,9 +253,20 @@ async fn create_key(call: &Call<'_>) -> Result<Reply, ApiError> {
         &call.producer,
         &key.id,
         &crypto::hash(&key.key),
+        api::MAX_ACTIVE_KEYS,
         call.now,
     )
-    .await?;
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            409,
+            "too_many_keys",
+            format!(
+                "You hold {} active keys: revoke one before creating another",
+                api::MAX_ACTIVE_KEYS
+            ),
+        )
+    })?;
     Ok(api::ok(201, &responses::key(&row, Some(key.key))))
 }
 

@@ -215,6 +215,16 @@ fn keys_rotate_without_the_operator() {
     assert_eq!((last.status, last.error_code().as_str()), (409, "last_key"));
     assert_eq!(call("GET", "/api/me", new_key, None).status, 200);
     assert_eq!(call("DELETE", "/api/keys/nokey", new_key, None).status, 404);
+
+    // A leaked key cannot mint keys without end: 20 active at most.
+    for _ in 1..20 {
+        assert_eq!(call("POST", "/api/keys", new_key, None).status, 201);
+    }
+    let capped = call("POST", "/api/keys", new_key, None);
+    assert_eq!(
+        (capped.status, capped.error_code().as_str()),
+        (409, "too_many_keys")
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! token it was given in `SHAREPAGE_ADMIN_TOKEN`).
 
 mod api_accounts;
+mod api_document;
 mod api_input;
 mod api_shares;
 mod api_tracks;

@@ -25,27 +25,32 @@ pub async fn list(db: &D1Database, producer: &str) -> Result<Vec<KeyRow>> {
         .results()
 }
 
+/// Adds a key unless the producer already holds `max_active` active ones.
 pub async fn create(
     db: &D1Database,
     producer: &str,
     key_id: &str,
     key_hash: &str,
+    max_active: i64,
     now: Millis,
-) -> Result<KeyRow> {
-    let sql =
-        "INSERT INTO api_keys (id, producer_id, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)";
-    run(
-        db,
-        sql,
-        &[key_id.into(), producer.into(), key_hash.into(), now.into()],
-    )
-    .await?;
-    Ok(KeyRow {
+) -> Result<Option<KeyRow>> {
+    let sql = "INSERT INTO api_keys (id, producer_id, key_hash, created_at)
+               SELECT ?1, ?2, ?3, ?4
+               WHERE (SELECT count(*) FROM api_keys WHERE producer_id = ?2 AND revoked_at IS NULL) < ?5";
+    let args = [
+        key_id.into(),
+        producer.into(),
+        key_hash.into(),
+        now.into(),
+        max_active.into(),
+    ];
+    let inserted = changes(&run(db, sql, &args).await?)? == 1;
+    Ok(inserted.then(|| KeyRow {
         id: key_id.to_string(),
         created_at: now,
         last_used_at: None,
         revoked_at: None,
-    })
+    }))
 }
 
 /// Revokes a key unless it is its producer's last active one (checked in the
