@@ -26,3 +26,13 @@ throwaway_stack schema.sql schema.sql tests/fixtures/*.sql
 
 step "integration tests against $BASE_URL"
 SHAREPAGE_URL="$BASE_URL" cargo test --features integration --test integration
+
+step "the README's API session against $BASE_URL"
+python3 - README.md >"$STACK_STATE/session.sh" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+print(re.search(r"<!-- api-session -->\n```sh\n(.*?)```", text, re.S).group(1))
+PY
+BASE="$BASE_URL" ADMIN_TOKEN="$SHAREPAGE_ADMIN_TOKEN" bash -euo pipefail "$STACK_STATE/session.sh" |
+  tee "$STACK_STATE/session.out"
+grep -qx 'after revoking: 410' "$STACK_STATE/session.out"
