@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Latency of share page views through the real worker under wrangler dev
-# (local workerd and D1), sequential requests over loopback. Prints p50, p95
-# and max in milliseconds. Usage: scripts/bench-http.sh [REQUESTS]
+# Latency through the real worker under wrangler dev (local workerd and D1),
+# sequential requests over loopback: share pages, then API calls (a share's
+# details with 100 000 events among them). Prints p50, p95 and max in
+# milliseconds. Usage: scripts/bench-http.sh [REQUESTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-300}
@@ -12,10 +13,25 @@ make -s worker >/dev/null
 
 throwaway_stack schema.sql tests/fixtures/*.sql
 
-for path in /s/it-featured /s/it-list /s/no-such-token; do
-  url="$BASE_URL$path"
-  for _ in $(seq 1 20); do curl -s -o /dev/null "$url"; done # warm-up
-  seq 1 "$requests" | while read -r _; do curl -s -o /dev/null -w '%{time_total}\n' "$url"; done |
-    sort -n | awk -v path="$path" '{ t[NR] = $1 * 1000 } END {
-      printf "%-18s n=%d  p50 %.1f ms  p95 %.1f ms  max %.1f ms\n", path, NR, t[int(NR*0.5)], t[int(NR*0.95)], t[NR] }'
-done
+# The fixture producer's key (tests/fixtures/api_stats.sql).
+key=$(sed -n 's/^-- API key (fixture only): //p' tests/fixtures/api_stats.sql)
+
+# bench LABEL PATH [curl arguments...]
+bench() {
+  local label=$1 url="$BASE_URL$2"; shift 2
+  for _ in $(seq 1 20); do curl -s -o /dev/null "$@" "$url"; done # warm-up
+  seq 1 "$requests" | while read -r _; do curl -s -o /dev/null -w '%{time_total}\n' "$@" "$url"; done |
+    sort -n | awk -v label="$label" '{ t[NR] = $1 * 1000 } END {
+      printf "%-32s n=%d  p50 %.1f ms  p95 %.1f ms  max %.1f ms\n", label, NR, t[int(NR*0.5)], t[int(NR*0.95)], t[NR] }'
+}
+
+bench /s/it-featured /s/it-featured
+bench /s/it-list /s/it-list
+bench /s/no-such-token /s/no-such-token
+auth=(-H "authorization: Bearer $key")
+bench "GET /api/me" /api/me "${auth[@]}"
+bench "GET /api/shares/{7 events}" /api/shares/shr_stats "${auth[@]}"
+bench "GET /api/shares/{100k+100k events}" /api/shares/shr_stats_big "${auth[@]}"
+bench "GET /api/shares" /api/shares "${auth[@]}"
+bench "POST /api/tracks" /api/tracks "${auth[@]}" -X POST \
+  -d '{"title": "Bench", "bpm": 120, "files": [{"kind": "master", "path": "/Bench.wav"}]}'
