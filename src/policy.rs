@@ -129,14 +129,13 @@ const AUTOMATED_AGENTS: [&str; 22] = [
 ];
 
 /// Whether a page load is a visitor's view: a GET (not HEAD) by something
-/// other than a link-preview bot, and not a speculative prefetch.
+/// other than a link-preview bot, and not a speculative prefetch. Preview
+/// bots name themselves; a client that sends no agent at all is not taken
+/// for one.
 pub fn is_visit(method: &str, user_agent: Option<&str>, purpose: Option<&str>) -> bool {
     let agent = user_agent.unwrap_or("").to_ascii_lowercase();
     let prefetch = purpose.is_some_and(|p| p.to_ascii_lowercase().contains("prefetch"));
-    method == "GET"
-        && !prefetch
-        && !agent.is_empty()
-        && !AUTOMATED_AGENTS.iter().any(|a| agent.contains(a))
+    method == "GET" && !prefetch && !AUTOMATED_AGENTS.iter().any(|a| agent.contains(a))
 }
 
 #[cfg(test)]
@@ -181,7 +180,8 @@ mod tests {
         assert!(is_visit("GET", Some(firefox), None));
         assert!(!is_visit("HEAD", Some(firefox), None));
         assert!(!is_visit("GET", Some(firefox), Some("prefetch;prerender")));
-        assert!(!is_visit("GET", None, None));
+        assert!(is_visit("GET", None, None));
+        assert!(is_visit("GET", Some("python-requests/2.32.3"), None));
         for bot in [
             "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
             "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",

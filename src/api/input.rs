@@ -101,9 +101,32 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// The field's value: `None` when absent, `Some(None)` when null.
-    fn get(&self, name: &str) -> Patch<&'a Value> {
-        self.map.get(name).map(|v| (!v.is_null()).then_some(v))
+    /// Reads a field that is present and not null with `read` (which may
+    /// answer `None` to clear it); absent stays `None`, `null` is `Some(None)`.
+    fn read<T>(
+        &self,
+        name: &str,
+        read: impl FnOnce(&'a Value, &str) -> Result<Option<T>, ApiError>,
+    ) -> Result<Patch<T>, ApiError> {
+        match self.map.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(value) => read(value, &self.path(name)).map(Some),
+        }
+    }
+
+    /// Checks a value that another reader produced, when there is one.
+    fn refine<T, U>(
+        &self,
+        name: &str,
+        value: Patch<T>,
+        check: impl FnOnce(T, &str) -> Result<U, ApiError>,
+    ) -> Result<Patch<U>, ApiError> {
+        match value {
+            Some(Some(v)) => check(v, &self.path(name)).map(|u| Some(Some(u))),
+            Some(None) => Ok(Some(None)),
+            None => Ok(None),
+        }
     }
 
     fn require<T>(&self, name: &str, value: Patch<T>) -> Result<T, ApiError> {
@@ -115,33 +138,28 @@ impl<'a> Object<'a> {
 
     /// Trimmed text; empty or null clears it.
     pub fn text(&self, name: &str, rule: Text) -> Result<Patch<String>, ApiError> {
-        let Some(value) = self.get(name) else {
-            return Ok(None);
-        };
-        let Some(value) = value else {
-            return Ok(Some(None));
-        };
-        let field = self.path(name);
-        let s = value
-            .as_str()
-            .ok_or_else(|| ApiError::wrong_type(&field, "a string"))?;
-        let cleaned = clean_text(s, rule.multiline);
-        if cleaned.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
-            return Err(ApiError::invalid(
-                &field,
-                "invalid_text",
-                format!("`{field}` contains control characters"),
-            ));
-        }
-        let chars = cleaned.chars().count();
-        if chars > rule.max_chars {
-            return Err(ApiError::invalid(
-                &field,
-                "too_long",
-                format!("`{field}` is limited to {} characters", rule.max_chars),
-            ));
-        }
-        Ok(Some((chars > 0).then_some(cleaned)))
+        self.read(name, |value, field| {
+            let s = value
+                .as_str()
+                .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
+            let cleaned = clean_text(s, rule.multiline);
+            if cleaned.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
+                return Err(ApiError::invalid(
+                    field,
+                    "invalid_text",
+                    format!("`{field}` contains control characters"),
+                ));
+            }
+            let chars = cleaned.chars().count();
+            if chars > rule.max_chars {
+                return Err(ApiError::invalid(
+                    field,
+                    "too_long",
+                    format!("`{field}` is limited to {} characters", rule.max_chars),
+                ));
+            }
+            Ok((chars > 0).then_some(cleaned))
+        })
     }
 
     pub fn required_text(&self, name: &str, rule: Text) -> Result<String, ApiError> {
@@ -151,50 +169,44 @@ impl<'a> Object<'a> {
 
     /// An `https://` URL with a host and no credentials.
     pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        let Some(Some(text)) = self.text(name, Text::line(2048))? else {
-            return Ok(self.get(name).map(|_| None));
-        };
-        let field = self.path(name);
-        let ok = url::Url::parse(&text).is_ok_and(|u| {
-            u.scheme() == "https"
-                && u.host_str().is_some_and(|h| !h.is_empty())
-                && u.username().is_empty()
-                && u.password().is_none()
-        });
-        if ok {
-            Ok(Some(Some(text)))
-        } else {
-            Err(ApiError::invalid(
-                &field,
-                "invalid_url",
-                format!("`{field}` must be an https:// URL"),
-            ))
-        }
+        self.refine(name, self.text(name, Text::line(2048))?, |text, field| {
+            let ok = url::Url::parse(&text).is_ok_and(|u| {
+                u.scheme() == "https"
+                    && u.host_str().is_some_and(|h| !h.is_empty())
+                    && u.username().is_empty()
+                    && u.password().is_none()
+            });
+            ok.then_some(text).ok_or_else(|| {
+                ApiError::invalid(
+                    field,
+                    "invalid_url",
+                    format!("`{field}` must be an https:// URL"),
+                )
+            })
+        })
     }
 
     /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`). A trailing
     /// slash is dropped; the root itself names no file.
     pub fn dropbox_path(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        let Some(Some(text)) = self.text(name, Text::line(1024))? else {
-            return Ok(self.get(name).map(|_| None));
-        };
-        let field = self.path(name);
-        let path = if text.starts_with("id:") {
-            text
-        } else {
-            text.trim_end_matches('/').to_string()
-        };
-        let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
-            || (path.starts_with("id:") && path.len() > 3);
-        if valid {
-            Ok(Some(Some(path)))
-        } else {
-            Err(ApiError::invalid(
-                &field,
-                "invalid_path",
-                format!("`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"),
-            ))
-        }
+        self.refine(name, self.text(name, Text::line(1024))?, |text, field| {
+            let path = if text.starts_with("id:") {
+                text
+            } else {
+                text.trim_end_matches('/').to_string()
+            };
+            let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
+                || (path.starts_with("id:") && path.len() > 3);
+            valid.then_some(path).ok_or_else(|| {
+                ApiError::invalid(
+                    field,
+                    "invalid_path",
+                    format!(
+                        "`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"
+                    ),
+                )
+            })
+        })
     }
 
     pub fn required_dropbox_path(&self, name: &str) -> Result<String, ApiError> {
@@ -204,42 +216,36 @@ impl<'a> Object<'a> {
 
     /// A number within `min..=max`.
     pub fn number(&self, name: &str, min: f64, max: f64) -> Result<Patch<f64>, ApiError> {
-        let Some(value) = self.get(name) else {
-            return Ok(None);
-        };
-        let Some(value) = value else {
-            return Ok(Some(None));
-        };
-        let field = self.path(name);
-        let n = value
-            .as_f64()
-            .ok_or_else(|| ApiError::wrong_type(&field, "a number"))?;
-        if (min..=max).contains(&n) {
-            Ok(Some(Some(n)))
-        } else {
-            Err(ApiError::invalid(
-                &field,
-                "out_of_range",
-                format!("`{field}` must be from {min} to {max}"),
-            ))
-        }
+        self.read(name, |value, field| {
+            let n = value
+                .as_f64()
+                .ok_or_else(|| ApiError::wrong_type(field, "a number"))?;
+            if (min..=max).contains(&n) {
+                Ok(Some(n))
+            } else {
+                Err(ApiError::invalid(
+                    field,
+                    "out_of_range",
+                    format!("`{field}` must be from {min} to {max}"),
+                ))
+            }
+        })
     }
 
     /// A whole number within `min..=max`.
     pub fn integer(&self, name: &str, min: i64, max: i64) -> Result<Patch<i64>, ApiError> {
-        let Some(Some(n)) = self.number(name, min as f64, max as f64)? else {
-            return Ok(self.get(name).map(|_| None));
-        };
-        if n.fract() == 0.0 {
-            Ok(Some(Some(n as i64)))
-        } else {
-            let field = self.path(name);
-            Err(ApiError::invalid(
-                &field,
-                "not_whole",
-                format!("`{field}` must be a whole number"),
-            ))
-        }
+        let number = self.number(name, min as f64, max as f64)?;
+        self.refine(name, number, |n, field| {
+            if n.fract() == 0.0 {
+                Ok(n as i64)
+            } else {
+                Err(ApiError::invalid(
+                    field,
+                    "not_whole",
+                    format!("`{field}` must be a whole number"),
+                ))
+            }
+        })
     }
 
     /// A boolean; `null` is not one.
@@ -253,11 +259,9 @@ impl<'a> Object<'a> {
 
     /// A nested object; `null` clears it.
     pub fn object(&self, name: &str) -> Result<Patch<Object<'a>>, ApiError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(None) => Ok(Some(None)),
-            Some(Some(value)) => Object::of(value, self.path(name)).map(|o| Some(Some(o))),
-        }
+        self.read(name, |value, field| {
+            Object::of(value, field.to_string()).map(Some)
+        })
     }
 
     /// The raw value of a field, for the rare field with several shapes.

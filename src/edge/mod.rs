@@ -59,10 +59,10 @@ fn record_view(req: &Request, env: &Env, ctx: &Context, data: &SharePageData, no
             .or_else(|| header("purpose"))
             .as_deref(),
     );
-    let Ok(db) = env.d1("DB") else { return };
     if !(active && visit) {
         return;
     }
+    let Ok(db) = env.d1("DB") else { return };
     let share_id = share.id.clone();
     let country = req.cf().and_then(|cf| cf.country());
     ctx.wait_until(async move {

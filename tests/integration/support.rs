@@ -191,6 +191,19 @@ impl Producer {
         call(method, path, &self.key, body)
     }
 
+    /// Sends each body and expects the status and the field it names.
+    pub fn assert_refused(&self, method: &str, path: &str, cases: &[(Value, u16, &str)]) {
+        for (body, status, field) in cases {
+            let page = self.call(method, path, Some(body));
+            assert_eq!(
+                (page.status, page.error_field().as_str()),
+                (*status, *field),
+                "{method} {path} {body}: {}",
+                page.raw
+            );
+        }
+    }
+
     /// Creates a track and answers its JSON.
     pub fn track(&self, body: Value) -> Value {
         let created = self.call("POST", "/api/tracks", Some(&body));
