@@ -3,8 +3,9 @@
 //!
 //! The crate is a pure, deterministic core plus a thin edge. The core decides
 //! everything (routing, share state at a given instant, what may be
-//! downloaded, which file plays, view models, HTML, headers) from plain data
-//! and never reads a clock or touches the network, so it is tested natively
+//! downloaded, which file plays, view models, HTML, headers, and for the API
+//! validation, errors and response shapes) from plain data and never reads a
+//! clock or touches the network (ids and keys are drawn by the edge), so it is tested natively
 //! with `cargo test`. Only `edge`, compiled for wasm32 alone, talks to the
 //! Workers runtime: D1, KV, fetch and the clock.
 
