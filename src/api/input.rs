@@ -264,6 +264,12 @@ impl<'a> Object<'a> {
         })
     }
 
+    /// A field that must be present and not null, as it came.
+    pub fn required(&self, name: &str) -> Result<&'a Value, ApiError> {
+        let value = self.read(name, |value, _| Ok(Some(value)))?;
+        self.require(name, value)
+    }
+
     /// The raw value of a field, for the rare field with several shapes.
     pub fn value(&self, name: &str) -> Option<&'a Value> {
         self.map.get(name)

@@ -36,6 +36,7 @@ pub enum Endpoint {
     ListShares,
     CreateShare,
     GetShare,
+    PatchShare,
     RevokeShare,
     OpenApi,
 }
@@ -50,7 +51,7 @@ pub enum Caller {
 
 /// The route table: method, path pattern (`{id}` is one opaque id segment, as
 /// in the OpenAPI document, which a test holds to this table) and endpoint.
-pub const ENDPOINTS: [(&str, &str, Endpoint); 16] = [
+pub const ENDPOINTS: [(&str, &str, Endpoint); 17] = [
     ("POST", "/admin/producers", Endpoint::CreateProducer),
     ("GET", "/api/me", Endpoint::GetMe),
     ("PATCH", "/api/me", Endpoint::PatchMe),
@@ -65,6 +66,7 @@ pub const ENDPOINTS: [(&str, &str, Endpoint); 16] = [
     ("GET", "/api/shares", Endpoint::ListShares),
     ("POST", "/api/shares", Endpoint::CreateShare),
     ("GET", "/api/shares/{id}", Endpoint::GetShare),
+    ("PATCH", "/api/shares/{id}", Endpoint::PatchShare),
     ("DELETE", "/api/shares/{id}", Endpoint::RevokeShare),
     ("GET", "/api/openapi.json", Endpoint::OpenApi),
 ];

@@ -250,15 +250,7 @@ fn files(o: &Object, may_keep: bool) -> Result<Option<Vec<FileInput>>, ApiError>
             &["kind", "path", "folder", "label"]
         };
         f.only(known)?;
-        let kind_field = f.path("kind");
-        let kind = f.required_text("kind", Text::line(16))?;
-        let kind = FileKind::parse(&kind).ok_or_else(|| {
-            ApiError::invalid(
-                &kind_field,
-                "invalid_value",
-                format!("`{kind_field}` must be one of master, bounce, stems, project, other"),
-            )
-        })?;
+        let kind = file_kind(f.required("kind")?, &f.path("kind"))?;
         let id = match f.value("id") {
             None | Some(Value::Null) => None,
             Some(id) => Some(item_id(id, f.path("id"))?),
@@ -295,18 +287,76 @@ pub struct NewShare {
     pub on_profile: bool,
 }
 
+const SHARE_FIELDS: [&str; 6] = [
+    "title",
+    "description",
+    "track_ids",
+    "expires_in_days",
+    "downloads",
+    "on_profile",
+];
+
+/// What visitors may download when the producer does not say.
+const DEFAULT_DOWNLOADS: [FileKind; 2] = [FileKind::Master, FileKind::Bounce];
+
 pub fn new_share(body: &Value) -> Result<NewShare, ApiError> {
     let o = Object::root(body)?;
-    o.only(&[
-        "title",
-        "description",
-        "track_ids",
-        "expires_in_days",
-        "downloads",
-        "on_profile",
-    ])?;
-    let track_ids = o.required_array("track_ids", 1, MAX_SHARE_TRACKS, item_id)?;
-    let mut sorted: Vec<&String> = track_ids.iter().collect();
+    o.only(&SHARE_FIELDS)?;
+    Ok(NewShare {
+        title: o.text("title", SHARE_TITLE)?.flatten(),
+        description: o.text("description", DESCRIPTION)?.flatten(),
+        track_ids: share_tracks(&o)?.ok_or_else(|| {
+            ApiError::invalid("track_ids", "missing_field", "`track_ids` is required")
+        })?,
+        expires_in_days: o.integer("expires_in_days", 1, 365)?.flatten(),
+        download_kinds: downloads(&o)?.unwrap_or(DEFAULT_DOWNLOADS.to_vec()),
+        on_profile: o.boolean("on_profile")?.unwrap_or(false),
+    })
+}
+
+/// `PATCH /api/shares/{id}`: the fields of a new share, each optional.
+/// `expires_in_days` counts from `now` (`null`: never expires); `track_ids`
+/// replaces the list and its order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharePatch {
+    pub changes: Changes,
+    pub track_ids: Option<Vec<String>>,
+}
+
+pub fn share_patch(body: &Value, now: Millis) -> Result<SharePatch, ApiError> {
+    let o = Object::root(body)?;
+    o.only(&SHARE_FIELDS)?;
+    let mut changes = Changes::new();
+    if let Some(title) = o.text("title", SHARE_TITLE)? {
+        let title = title.ok_or_else(|| {
+            ApiError::invalid("title", "missing_field", "`title` cannot be empty")
+        })?;
+        changes.push(("title", SqlValue::Text(title)));
+    }
+    if let Some(description) = o.text("description", DESCRIPTION)? {
+        changes.push(("description", description.into()));
+    }
+    if let Some(days) = o.integer("expires_in_days", 1, 365)? {
+        changes.push(("expires_at", days.map(|d| now + d * DAY_MS).into()));
+    }
+    if let Some(kinds) = downloads(&o)? {
+        changes.push(("download_kinds", SqlValue::Text(stored_kinds(&kinds))));
+    }
+    if let Some(on_profile) = o.boolean("on_profile")? {
+        changes.push(("on_profile", on_profile.into()));
+    }
+    Ok(SharePatch {
+        changes,
+        track_ids: share_tracks(&o)?,
+    })
+}
+
+/// 1 to 100 distinct ids, in display order.
+fn share_tracks(o: &Object) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(ids) = o.array("track_ids", 1, MAX_SHARE_TRACKS, item_id)? else {
+        return Ok(None);
+    };
+    let mut sorted: Vec<&String> = ids.iter().collect();
     sorted.sort_unstable();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
         return Err(ApiError::invalid(
@@ -315,18 +365,24 @@ pub fn new_share(body: &Value) -> Result<NewShare, ApiError> {
             "`track_ids` lists a track twice",
         ));
     }
-    Ok(NewShare {
-        title: o.text("title", SHARE_TITLE)?.flatten(),
-        description: o.text("description", DESCRIPTION)?.flatten(),
-        track_ids,
-        expires_in_days: o.integer("expires_in_days", 1, 365)?.flatten(),
-        download_kinds: downloads(&o)?,
-        on_profile: o.boolean("on_profile")?.unwrap_or(false),
+    Ok(Some(ids))
+}
+
+fn file_kind(value: &Value, field: &str) -> Result<FileKind, ApiError> {
+    let s = value
+        .as_str()
+        .ok_or_else(|| ApiError::wrong_type(field, "a file kind"))?;
+    FileKind::parse(s).ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            "invalid_value",
+            format!("`{field}` must be one of master, bounce, stems, project, other"),
+        )
     })
 }
 
-/// `"none"`, or `{"kinds": [...]}`; absent means masters and bounces.
-fn downloads(o: &Object) -> Result<Vec<FileKind>, ApiError> {
+/// `"none"`, or `{"kinds": [...]}`; `None` when absent or null (the default).
+fn downloads(o: &Object) -> Result<Option<Vec<FileKind>>, ApiError> {
     let refuse = || {
         ApiError::invalid(
             "downloads",
@@ -335,8 +391,8 @@ fn downloads(o: &Object) -> Result<Vec<FileKind>, ApiError> {
         )
     };
     match o.value("downloads") {
-        None | Some(Value::Null) => Ok(vec![FileKind::Master, FileKind::Bounce]),
-        Some(Value::String(s)) if s == "none" => Ok(Vec::new()),
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s == "none" => Ok(Some(Vec::new())),
         Some(Value::String(_)) => Err(refuse()),
         Some(Value::Object(_)) => {
             let Some(Some(d)) = o.object("downloads")? else {
@@ -344,31 +400,27 @@ fn downloads(o: &Object) -> Result<Vec<FileKind>, ApiError> {
             };
             d.only(&["kinds"])?;
             let kinds = d.required_array("kinds", 0, FileKind::ALL.len() * 4, |v, path| {
-                v.as_str()
-                    .ok_or_else(|| ApiError::wrong_type(&path, "a file kind"))
-                    .and_then(|s| {
-                        FileKind::parse(s).ok_or_else(|| {
-                            ApiError::invalid(
-                                &path,
-                                "invalid_value",
-                                format!(
-                                    "`{path}` must be one of master, bounce, stems, project, other"
-                                ),
-                            )
-                        })
-                    })
+                file_kind(v, &path)
             })?;
             // Stored in the canonical order, once each.
-            Ok(FileKind::ALL
-                .into_iter()
-                .filter(|k| kinds.contains(k))
-                .collect())
+            Ok(Some(
+                FileKind::ALL
+                    .into_iter()
+                    .filter(|k| kinds.contains(k))
+                    .collect(),
+            ))
         }
         Some(_) => Err(ApiError::wrong_type(
             "downloads",
             "\"none\" or an object with `kinds`",
         )),
     }
+}
+
+/// The stored form `DownloadPolicy::from_stored` reads back.
+fn stored_kinds(kinds: &[FileKind]) -> String {
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    kinds.join(",")
 }
 
 impl NewShare {
@@ -386,10 +438,8 @@ impl NewShare {
         self.expires_in_days.map(|days| now + days * DAY_MS)
     }
 
-    /// The stored form `DownloadPolicy::from_stored` reads back.
     pub fn stored_kinds(&self) -> String {
-        let kinds: Vec<&str> = self.download_kinds.iter().map(|k| k.as_str()).collect();
-        kinds.join(",")
+        stored_kinds(&self.download_kinds)
     }
 }
 
@@ -684,6 +734,45 @@ mod tests {
             code(new_share(&json!({ "track_ids": many }))),
             (422, "track_ids".into())
         );
+    }
+
+    #[test]
+    fn share_patches_change_only_what_is_sent() {
+        let now = 1_000;
+        let p = share_patch(
+            &json!({"expires_in_days": 30, "downloads": "none", "description": null}),
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            p.changes,
+            vec![
+                ("description", SqlValue::Null),
+                ("expires_at", SqlValue::Int(now + 30 * DAY_MS)),
+                ("download_kinds", SqlValue::Text(String::new())),
+            ]
+        );
+        assert_eq!(p.track_ids, None);
+        let never =
+            share_patch(&json!({"expires_in_days": null, "on_profile": true}), now).unwrap();
+        assert_eq!(
+            never.changes,
+            vec![
+                ("expires_at", SqlValue::Null),
+                ("on_profile", SqlValue::Int(1))
+            ]
+        );
+        let reorder = share_patch(&json!({"track_ids": ["b", "a"]}), now).unwrap();
+        assert_eq!(reorder.track_ids, Some(vec!["b".into(), "a".into()]));
+        assert!(share_patch(&json!({}), now).unwrap().changes.is_empty());
+        for (body, field) in [
+            (json!({"title": ""}), "title"),
+            (json!({"track_ids": []}), "track_ids"),
+            (json!({"expires_in_days": 0}), "expires_in_days"),
+            (json!({"token": "mine"}), "token"),
+        ] {
+            assert_eq!(code(share_patch(&body, now)), (422, field.into()), "{body}");
+        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ async fn dispatch(
         Endpoint::ListShares => list_shares(&call, url.query()).await,
         Endpoint::CreateShare => create_share(&call, &body(req).await?).await,
         Endpoint::GetShare => get_share(&call).await,
+        Endpoint::PatchShare => patch_share(&call, &body(req).await?).await,
         Endpoint::RevokeShare => revoke_share(&call).await,
     }
 }
@@ -439,6 +440,37 @@ async fn get_share(call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(api::ok(
         200,
         &responses::share_details(&details, &call.origin, call.now),
+    ))
+}
+
+async fn patch_share(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
+    let patch = requests::share_patch(body, call.now)?;
+    let current = shares::get(&call.db, &call.producer, call.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if current.revoked_at.is_some() {
+        return Err(ApiError::new(
+            409,
+            "share_revoked",
+            "A revoked share cannot be changed: share the tracks again instead",
+        ));
+    }
+    if let Some(ids) = &patch.track_ids {
+        let owned = shares::owned_tracks(&call.db, &call.producer, ids).await?;
+        api::check_owned_tracks(ids, &owned)?;
+    }
+    let record = shares::update(
+        &call.db,
+        &call.producer,
+        call.id,
+        patch.changes,
+        patch.track_ids.as_deref(),
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)?;
+    Ok(api::ok(
+        200,
+        &responses::share(&record, &call.origin, call.now),
     ))
 }
 

@@ -67,6 +67,7 @@ fn producer_routes(track: &str, share: &str, key: &str) -> Vec<(&'static str, St
         ("GET", "/api/shares".into()),
         ("POST", "/api/shares".into()),
         ("GET", format!("/api/shares/{share}")),
+        ("PATCH", format!("/api/shares/{share}")),
         ("DELETE", format!("/api/shares/{share}")),
     ]
 }
@@ -136,6 +137,7 @@ fn another_producers_objects_are_not_found_and_untouched() {
         ("PATCH", format!("/api/tracks/{t}")),
         ("DELETE", format!("/api/tracks/{t}")),
         ("GET", format!("/api/shares/{s}")),
+        ("PATCH", format!("/api/shares/{s}")),
         ("DELETE", format!("/api/shares/{s}")),
         ("DELETE", format!("/api/keys/{k}")),
     ] {
@@ -154,10 +156,9 @@ fn another_producers_objects_are_not_found_and_untouched() {
         owner.call("GET", &format!("/api/tracks/{t}"), None).json()["title"],
         "Mine"
     );
-    assert_eq!(
-        owner.call("GET", &format!("/api/shares/{s}"), None).json()["status"],
-        "active"
-    );
+    let share_now = owner.call("GET", &format!("/api/shares/{s}"), None).json();
+    assert_eq!(share_now["status"], "active");
+    assert_eq!(share_now["title"], "Mine");
     assert_eq!(get(&format!("/s/{}", str_of(&share["token"]))).status, 200);
     let keys = owner.call("GET", "/api/keys", None).json();
     assert!(keys["keys"]

@@ -33,5 +33,5 @@ fn the_openapi_document_is_served_and_every_operation_in_it_is_live() {
             }
         }
     }
-    assert_eq!(operations, 16);
+    assert_eq!(operations, 17);
 }

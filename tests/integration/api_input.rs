@@ -10,12 +10,15 @@ fn write_routes() -> Vec<(&'static str, String, String)> {
     let p = new_producer("fuzz");
     let track = p.track(simple_track("Fuzzed"));
     let id = str_of(&track["id"]).to_string();
+    let share = p.share(json!({"track_ids": [id]}));
+    let share_id = str_of(&share["id"]).to_string();
     vec![
         ("POST", "/admin/producers".into(), admin_token()),
         ("PATCH", "/api/me".into(), p.key.clone()),
         ("POST", "/api/tracks".into(), p.key.clone()),
         ("PATCH", format!("/api/tracks/{id}"), p.key.clone()),
         ("POST", "/api/shares".into(), p.key.clone()),
+        ("PATCH", format!("/api/shares/{share_id}"), p.key.clone()),
     ]
 }
 

@@ -203,6 +203,96 @@ fn revoking_takes_effect_on_the_next_request() {
 }
 
 #[test]
+fn a_share_can_be_changed_and_an_expired_one_extended() {
+    let p = new_producer("edit");
+    let one = p.track(simple_track("First Idea"));
+    let two = p.track(simple_track("Second Idea"));
+    let share = p.share(json!({"track_ids": [one["id"], two["id"]], "expires_in_days": 3}));
+    let (id, page) = (
+        str_of(&share["id"]),
+        format!("/s/{}", str_of(&share["token"])),
+    );
+    assert!(get(&page).has("/files/"));
+
+    let changed = p.call(
+        "PATCH",
+        &format!("/api/shares/{id}"),
+        Some(
+            &json!({"title": "Ideas, reordered", "track_ids": [two["id"], one["id"]],
+                     "expires_in_days": null, "downloads": "none", "description": "Listen first"}),
+        ),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.raw);
+    let after = changed.json();
+    assert_eq!(after["title"], "Ideas, reordered");
+    assert_eq!(after["track_ids"], json!([two["id"], one["id"]]));
+    assert!(after["expires_at"].is_null());
+    assert_eq!(after["downloads"], "none");
+    assert_eq!(
+        (&after["token"], &after["created_at"]),
+        (&share["token"], &share["created_at"])
+    );
+    let shown = get(&page);
+    assert!(shown.has("<h1>Ideas, reordered</h1>") && shown.has("Listen first"));
+    assert!(shown.text.find("Second Idea").unwrap() < shown.text.find("First Idea").unwrap());
+    assert!(!shown.has("/files/"), "downloads were turned off");
+
+    p.assert_refused(
+        "PATCH",
+        &format!("/api/shares/{id}"),
+        &[
+            (json!({"title": ""}), 422, "title"),
+            (
+                json!({"track_ids": [one["id"], "notmine"]}),
+                422,
+                "track_ids[1]",
+            ),
+            (json!({"expires_in_days": 400}), 422, "expires_in_days"),
+            (json!({"token": "chosen"}), 422, "token"),
+        ],
+    );
+    assert_eq!(
+        p.call("PATCH", "/api/shares/nosuchshare", Some(&json!({})))
+            .status,
+        404
+    );
+
+    p.call("DELETE", &format!("/api/shares/{id}"), None);
+    let dead = p.call(
+        "PATCH",
+        &format!("/api/shares/{id}"),
+        Some(&json!({"title": "Back?"})),
+    );
+    assert_eq!(
+        (dead.status, dead.error_code().as_str()),
+        (409, "share_revoked")
+    );
+    assert_eq!(get(&page).status, 410);
+}
+
+#[test]
+fn an_expired_share_counts_no_views_until_it_is_extended() {
+    let lapsed = "/s/it-stats-expired";
+    assert_eq!(visit(lapsed).status, 410);
+    let before = details(STATS_KEY, "shr_stats_expired");
+    assert_eq!(before["status"], "expired");
+    let extended = call(
+        "PATCH",
+        "/api/shares/shr_stats_expired",
+        STATS_KEY,
+        Some(&json!({"expires_in_days": 2})),
+    );
+    assert_eq!(extended.status, 200, "{}", extended.raw);
+    assert_eq!(extended.json()["status"], "active");
+    assert_eq!(visit(lapsed).status, 200);
+    let counted = settled_views(STATS_KEY, "shr_stats_expired", 1);
+    assert_eq!(
+        counted["stats"]["views"], 1,
+        "only the visit after extending counts"
+    );
+}
+
+#[test]
 fn statistics_match_the_recorded_history_exactly() {
     let stats = details(STATS_KEY, "shr_stats");
     assert_eq!(stats["title"], "Counted");

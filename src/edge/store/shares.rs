@@ -3,8 +3,8 @@
 
 use worker::{D1Database, Result};
 
-use super::{batch, changes, first, run, statement};
-use crate::api::requests::PageQuery;
+use super::{batch, batch_then_read, changes, first, json_rows, run, set_clause, statement, Owned};
+use crate::api::requests::{Changes, PageQuery};
 use crate::model::{DropboxRow, ShareDetailsData, ShareRecord, SqlValue};
 use crate::policy::Millis;
 
@@ -33,7 +33,7 @@ pub async fn owned_tracks(
     }
     let sql = "SELECT id, title FROM tracks WHERE producer_id = ?1 AND deleted_at IS NULL
                AND id IN (SELECT value FROM json_each(?2))";
-    let rows: Vec<Row> = statement(db, sql, &[producer.into(), super::json_rows(&ids)])?
+    let rows: Vec<Row> = statement(db, sql, &[producer.into(), json_rows(&ids)])?
         .all()
         .await?
         .results()?;
@@ -81,7 +81,7 @@ pub async fn create(
             (
                 "INSERT INTO share_tracks (share_id, track_id, position)
                  SELECT ?1, value, key FROM json_each(?2)",
-                &[new.id.into(), super::json_rows(&new.track_ids)],
+                &[new.id.into(), json_rows(&new.track_ids)],
             ),
             (&read_sql, &[new.id.into(), producer.into()]),
         ],
@@ -104,6 +104,60 @@ pub async fn list(db: &D1Database, producer: &str, page: &PageQuery) -> Result<V
         i64::from(page.limit + 1).into(),
     ];
     statement(db, &sql, &args)?.all().await?.results()
+}
+
+pub async fn get(db: &D1Database, producer: &str, id: &str) -> Result<Option<ShareRecord>> {
+    let sql = format!("{RECORD} WHERE {SCOPE}");
+    first(
+        &statement(db, &sql, &[id.into(), producer.into()])?
+            .all()
+            .await?,
+    )
+}
+
+/// Applies a checked patch to a share that is not revoked (checked again
+/// here, so a revocation in between wins) and reads it back.
+pub async fn update(
+    db: &D1Database,
+    producer: &str,
+    id: &str,
+    changes: Changes,
+    track_ids: Option<&[String]>,
+) -> Result<Option<ShareRecord>> {
+    const LIVE: &str =
+        "EXISTS (SELECT 1 FROM shares WHERE id = ?1 AND producer_id = ?2 AND revoked_at IS NULL)";
+    let mut statements: Vec<Owned> = Vec::new();
+    if !changes.is_empty() {
+        let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = changes.into_iter().unzip();
+        let mut args = vec![id.into(), producer.into()];
+        args.append(&mut values);
+        statements.push((
+            format!(
+                "UPDATE shares SET {} WHERE id = ?1 AND producer_id = ?2 AND revoked_at IS NULL",
+                set_clause(&columns, 2)
+            ),
+            args,
+        ));
+    }
+    if let Some(ids) = track_ids {
+        statements.push((
+            format!("DELETE FROM share_tracks WHERE share_id = ?1 AND {LIVE}"),
+            vec![id.into(), producer.into()],
+        ));
+        statements.push((
+            format!(
+                "INSERT INTO share_tracks (share_id, track_id, position)
+                 SELECT ?1, value, key FROM json_each(?3) WHERE {LIVE}"
+            ),
+            vec![id.into(), producer.into(), json_rows(&ids)],
+        ));
+    }
+    statements.push((
+        format!("{RECORD} WHERE {SCOPE}"),
+        vec![id.into(), producer.into()],
+    ));
+    let [record] = batch_then_read(db, &statements).await?;
+    first(&record)
 }
 
 /// Every statement is scoped to the share and its owner, so another
