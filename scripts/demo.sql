@@ -51,3 +51,15 @@ INSERT OR REPLACE INTO share_tracks (share_id, track_id, position) VALUES
   ('shr_demo_list', 'trk_demo_neon', 2),
   ('shr_demo_list', 'trk_demo_midnight', 3),
   ('shr_demo_expired', 'trk_demo_midnight', 0);
+
+-- A little history, so the statistics in `GET /api/shares/{id}` have something
+-- to show (fixed ids, so re-running replaces rather than adds).
+INSERT OR REPLACE INTO view_events (id, share_id, at, country) VALUES
+  (900001, 'shr_demo_featured', 1764310000000, 'PT'),
+  (900002, 'shr_demo_featured', 1764320000000, 'GB'),
+  (900003, 'shr_demo_featured', 1764330000000, 'US'),
+  (900004, 'shr_demo_list', 1764340000000, 'DE');
+INSERT OR REPLACE INTO download_events (id, share_id, track_id, file_id, at, country) VALUES
+  (900001, 'shr_demo_featured', 'trk_demo_midnight', 'fil_demo_mid_master', 1764320500000, 'GB'),
+  (900002, 'shr_demo_featured', 'trk_demo_midnight', 'fil_demo_mid_stems', 1764320600000, 'GB'),
+  (900003, 'shr_demo_list', 'trk_demo_tide', 'fil_demo_tide_bounce', 1764340500000, 'DE');
