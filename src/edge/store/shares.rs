@@ -20,7 +20,7 @@ SELECT s.id, s.token, s.title, s.description, s.download_kinds, s.on_profile, s.
        (SELECT max(d.at) FROM download_events d WHERE d.share_id = s.id) AS last_downloaded_at
 FROM shares s";
 
-/// The producer's live tracks among `ids` (a JSON array), with titles.
+/// The producer's live tracks among `ids`, with their titles.
 pub async fn owned_tracks(
     db: &D1Database,
     producer: &str,
