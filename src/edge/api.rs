@@ -445,20 +445,11 @@ async fn get_share(call: &Call<'_>) -> Result<Reply, ApiError> {
 
 async fn patch_share(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let patch = requests::share_patch(body, call.now)?;
-    let current = shares::get(&call.db, &call.producer, call.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if current.revoked_at.is_some() {
-        return Err(ApiError::new(
-            409,
-            "share_revoked",
-            "A revoked share cannot be changed: share the tracks again instead",
-        ));
-    }
     if let Some(ids) = &patch.track_ids {
         let owned = shares::owned_tracks(&call.db, &call.producer, ids).await?;
         api::check_owned_tracks(ids, &owned)?;
     }
+    // The update leaves a revoked share alone; reading it back tells which.
     let record = shares::update(
         &call.db,
         &call.producer,
@@ -468,6 +459,13 @@ async fn patch_share(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     )
     .await?
     .ok_or_else(ApiError::not_found)?;
+    if record.revoked_at.is_some() {
+        return Err(ApiError::new(
+            409,
+            "share_revoked",
+            "A revoked share cannot be changed: share the tracks again instead",
+        ));
+    }
     Ok(api::ok(
         200,
         &responses::share(&record, &call.origin, call.now),

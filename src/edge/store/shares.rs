@@ -106,17 +106,8 @@ pub async fn list(db: &D1Database, producer: &str, page: &PageQuery) -> Result<V
     statement(db, &sql, &args)?.all().await?.results()
 }
 
-pub async fn get(db: &D1Database, producer: &str, id: &str) -> Result<Option<ShareRecord>> {
-    let sql = format!("{RECORD} WHERE {SCOPE}");
-    first(
-        &statement(db, &sql, &[id.into(), producer.into()])?
-            .all()
-            .await?,
-    )
-}
-
-/// Applies a checked patch to a share that is not revoked (checked again
-/// here, so a revocation in between wins) and reads it back.
+/// Applies a checked patch unless the share is revoked, and reads it back
+/// (with `revoked_at` set when nothing was applied).
 pub async fn update(
     db: &D1Database,
     producer: &str,
