@@ -26,6 +26,8 @@ bench() {
 }
 
 bench /s/it-featured /s/it-featured
+# The same page for a link-preview agent: no view is recorded afterwards.
+bench "/s/it-featured (preview bot)" /s/it-featured -A "Slackbot 1.0"
 bench /s/it-list /s/it-list
 bench /s/no-such-token /s/no-such-token
 auth=(-H "authorization: Bearer $key")
