@@ -167,6 +167,22 @@ impl<'a> Object<'a> {
         self.require(name, text)
     }
 
+    /// Text a PATCH may change but not clear: `None` when absent.
+    pub fn replacement_text(&self, name: &str, rule: Text) -> Result<Option<String>, ApiError> {
+        match self.text(name, rule)? {
+            None => Ok(None),
+            Some(Some(text)) => Ok(Some(text)),
+            Some(None) => {
+                let field = self.path(name);
+                Err(ApiError::invalid(
+                    &field,
+                    "missing_field",
+                    format!("`{field}` cannot be empty"),
+                ))
+            }
+        }
+    }
+
     /// An `https://` URL with a host and no credentials.
     pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
         self.refine(name, self.text(name, Text::line(2048))?, |text, field| {

@@ -64,14 +64,7 @@ pub fn profile_patch(body: &Value) -> Result<Changes, ApiError> {
         "public_profile",
     ])?;
     let mut changes = Changes::new();
-    if let Some(name) = o.text("display_name", DISPLAY_NAME)? {
-        let name = name.ok_or_else(|| {
-            ApiError::invalid(
-                "display_name",
-                "missing_field",
-                "`display_name` cannot be empty",
-            )
-        })?;
+    if let Some(name) = o.replacement_text("display_name", DISPLAY_NAME)? {
         changes.push(("display_name", SqlValue::Text(name)));
     }
     if let Some(bio) = o.text("bio", BIO)? {
@@ -177,6 +170,18 @@ pub fn new_track(body: &Value) -> Result<NewTrack, ApiError> {
     })
 }
 
+impl NewTrack {
+    /// The track's own columns, as a PATCH would set them.
+    pub fn columns(&self) -> Changes {
+        vec![
+            ("title", SqlValue::Text(self.title.clone())),
+            ("bpm", self.bpm.into()),
+            ("musical_key", self.key.clone().into()),
+            ("artwork_path", self.artwork_path.clone().into()),
+        ]
+    }
+}
+
 /// `PATCH /api/tracks/{id}`: `collaborators` and `files`, when present,
 /// replace the whole list. A file given with its `id` is kept (with its
 /// download history); existing files left out are removed.
@@ -192,10 +197,7 @@ pub fn track_patch(body: &Value) -> Result<TrackPatch, ApiError> {
     o.only(&TRACK_FIELDS)?;
     let scalars = track_scalars(&o)?;
     let mut changes = Changes::new();
-    if let Some(title) = o.text("title", TRACK_TITLE)? {
-        let title = title.ok_or_else(|| {
-            ApiError::invalid("title", "missing_field", "`title` cannot be empty")
-        })?;
+    if let Some(title) = o.replacement_text("title", TRACK_TITLE)? {
         changes.push(("title", SqlValue::Text(title)));
     }
     if let Some(bpm) = scalars.bpm {
@@ -327,10 +329,7 @@ pub fn share_patch(body: &Value, now: Millis) -> Result<SharePatch, ApiError> {
     let o = Object::root(body)?;
     o.only(&SHARE_FIELDS)?;
     let mut changes = Changes::new();
-    if let Some(title) = o.text("title", SHARE_TITLE)? {
-        let title = title.ok_or_else(|| {
-            ApiError::invalid("title", "missing_field", "`title` cannot be empty")
-        })?;
+    if let Some(title) = o.replacement_text("title", SHARE_TITLE)? {
         changes.push(("title", SqlValue::Text(title)));
     }
     if let Some(description) = o.text("description", DESCRIPTION)? {

@@ -12,7 +12,6 @@ use crate::api::responses;
 use crate::api::{self, input, ApiError, ApiRoute, Caller, Endpoint};
 use crate::crypto::{self, ApiKey};
 use crate::http::Reply;
-use crate::model::SqlValue;
 use crate::policy::Millis;
 
 /// A storage or platform failure is ours: logged, and answered as a 503 the
@@ -119,10 +118,10 @@ fn authorization(req: &Request) -> Option<String> {
 /// The operator's token is a secret of the deployment; without one, the
 /// operator API is closed.
 fn authenticate_operator(req: &Request, env: &Env) -> Result<(), ApiError> {
+    // Secrets and plain vars (`wrangler dev --var`) read the same way.
     let expected = env
         .secret("ADMIN_TOKEN")
         .map(|s| s.to_string())
-        .or_else(|_| env.var("ADMIN_TOKEN").map(|v| v.to_string()))
         .ok()
         .filter(|t| !t.is_empty());
     let header = authorization(req);
@@ -330,22 +329,7 @@ async fn create_track(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> 
     let mut new = requests::new_track(body)?;
     with_ids(&mut new.files)?;
     let id = new_id()?;
-    let scalars = vec![
-        ("bpm", SqlValue::from(new.bpm)),
-        ("musical_key", new.key.clone().into()),
-        ("artwork_path", new.artwork_path.clone().into()),
-    ];
-    let loaded = tracks::create(
-        &call.db,
-        &call.producer,
-        &id,
-        &new.title,
-        scalars,
-        &new.files,
-        &new.collaborators,
-        call.now,
-    )
-    .await?;
+    let loaded = tracks::create(&call.db, &call.producer, &id, &new, call.now).await?;
     Ok(one_track(201, &loaded)?.with_header("location", format!("/api/tracks/{id}")))
 }
 

@@ -4,7 +4,7 @@
 use worker::{D1Database, D1Result, Result};
 
 use super::{batch, batch_then_read, changes, json_rows, run, set_clause, Owned};
-use crate::api::requests::{Changes, CollaboratorInput, FileInput, PageQuery};
+use crate::api::requests::{Changes, CollaboratorInput, FileInput, NewTrack, PageQuery};
 use crate::model::{CollaboratorRow, FileRow, SqlValue, TrackRecord};
 use crate::policy::Millis;
 
@@ -87,30 +87,31 @@ SELECT ?1, key, json_extract(value, '$.name'), json_extract(value, '$.role'),
 FROM json_each(?2)";
 
 /// Inserts a track whose files all carry their new ids, and reads it back.
-#[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &D1Database,
     producer: &str,
     id: &str,
-    title: &str,
-    scalars: Changes,
-    files: &[FileInput],
-    collaborators: &[CollaboratorInput],
+    new: &NewTrack,
     now: Millis,
 ) -> Result<Tracks> {
-    let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = scalars.into_iter().unzip();
+    let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = new.columns().into_iter().unzip();
     let insert = format!(
-        "INSERT INTO tracks (id, producer_id, title, created_at, updated_at{})
-         VALUES (?1, ?2, ?3, ?4, ?4{})",
-        columns.iter().map(|c| format!(", {c}")).collect::<String>(),
+        "INSERT INTO tracks (id, producer_id, created_at, updated_at, {})
+         VALUES (?1, ?2, ?3, ?3, {})",
+        columns.join(", "),
         (0..columns.len())
-            .map(|i| format!(", ?{}", i + 5))
-            .collect::<String>(),
+            .map(|i| format!("?{}", i + 4))
+            .collect::<Vec<_>>()
+            .join(", "),
     );
-    let mut args = vec![id.into(), producer.into(), title.into(), now.into()];
+    let mut args = vec![id.into(), producer.into(), now.into()];
     args.append(&mut values);
     let mut statements = vec![(insert, args)];
-    statements.extend(replace_children(id, Some(files), Some(collaborators)));
+    statements.extend(replace_children(
+        id,
+        Some(&new.files),
+        Some(&new.collaborators),
+    ));
     statements.extend(read_back(producer, id));
     tracks_of(batch_then_read(db, &statements).await?)
 }
