@@ -26,6 +26,7 @@ fn share_of(tracks: usize) -> SharePageData {
             download_kinds: "master,bounce".into(),
             expires_at: Some(4_102_444_800_000),
             revoked_at: None,
+            dropbox_status: Some("ok".into()),
             producer: ProducerRow {
                 handle: "bench".into(),
                 display_name: "Bench Mark".into(),

@@ -37,6 +37,38 @@ wait_ready() {
   return 1
 }
 
+# start_standin PORT LOG [args...]: the local Dropbox stand-in
+# (tests/dropbox_standin.py); sets STANDIN_PID and DROPBOX_URL, and waits
+# until it answers.
+start_standin() {
+  local port=$1 log=$2; shift 2
+  python3 tests/dropbox_standin.py --port "$port" "$@" >"$log" 2>&1 </dev/null &
+  STANDIN_PID=$!
+  DROPBOX_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 80); do
+    if curl -s -o /dev/null "$DROPBOX_URL/__standin/log"; then return 0; fi
+    sleep 0.1
+  done
+  echo "the Dropbox stand-in did not start; its log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# The worker's settings that point it at the stand-in, as wrangler arguments.
+standin_vars() {
+  printf '%s\n' --var "DROPBOX_API_BASE:$DROPBOX_URL" --var "DROPBOX_CONTENT_BASE:$DROPBOX_URL" \
+    --var "DROPBOX_AUTH_BASE:$DROPBOX_URL" --var "DROPBOX_APP_KEY:standin-app-key" \
+    --var "DROPBOX_APP_SECRET:standin-app-secret"
+}
+
+stop_standin() {
+  if [ -n "${STANDIN_PID:-}" ]; then
+    kill "$STANDIN_PID" 2>/dev/null || true
+    wait "$STANDIN_PID" 2>/dev/null || true
+    STANDIN_PID=
+  fi
+}
+
 stop_worker() {
   if [ -n "${WORKER_PID:-}" ]; then
     kill -TERM -- "-$WORKER_PID" 2>/dev/null || true
@@ -51,7 +83,7 @@ stop_worker() {
 # when the calling script exits.
 throwaway_stack() {
   STACK_STATE=$(mktemp -d)
-  trap 'stop_worker; rm -rf "$STACK_STATE"' EXIT
+  trap 'stop_worker; stop_standin; rm -rf "$STACK_STATE"' EXIT
   d1_apply "$STACK_STATE" "$@"
   local port; port=$(free_port)
   start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}

@@ -58,6 +58,7 @@ pub fn share(track_ids: &[&str]) -> SharePageData {
             description: Some("For the label.".into()),
             download_kinds: "master,bounce".into(),
             expires_at: None,
+            dropbox_status: Some("ok".into()),
             revoked_at: None,
             producer: producer(),
         },

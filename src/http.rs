@@ -105,6 +105,70 @@ impl Reply {
         }
     }
 
+    /// Sends the visitor on to a Dropbox temporary link. Never cached: the
+    /// next request must see a revoked share.
+    pub fn redirect(location: &str) -> Reply {
+        let mut headers = baseline();
+        headers.extend([
+            ("location", location.to_owned()),
+            ("cache-control", "no-store".into()),
+        ]);
+        Reply {
+            status: 302,
+            headers,
+            body: Cow::Borrowed(""),
+        }
+    }
+
+    /// Generated artwork. SVG can carry script, so it gets the strictest
+    /// policy; it is cached briefly when it stands for "no artwork" and not
+    /// at all when it stands in for artwork Dropbox failed to serve.
+    pub fn svg(svg: String, cacheable: bool) -> Reply {
+        let mut headers = baseline();
+        headers.extend([
+            ("content-type", "image/svg+xml".into()),
+            (
+                "content-security-policy",
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'".into(),
+            ),
+            (
+                "cache-control",
+                if cacheable {
+                    "private, max-age=3600".into()
+                } else {
+                    "no-store".into()
+                },
+            ),
+        ]);
+        Reply {
+            status: 200,
+            headers,
+            body: Cow::Owned(svg),
+        }
+    }
+
+    /// The headers of a folder streamed as a ZIP; the edge supplies the body.
+    pub fn zip(folder_name: &str) -> Reply {
+        let mut headers = baseline();
+        headers.extend([
+            ("content-type", "application/zip".into()),
+            (
+                "content-disposition",
+                attachment(&format!("{folder_name}.zip")),
+            ),
+            (
+                "content-security-policy",
+                "default-src 'none'; frame-ancestors 'none'".into(),
+            ),
+            ("cache-control", "no-store".into()),
+        ]);
+        Reply {
+            status: 200,
+            headers,
+            body: Cow::Borrowed(""),
+        }
+    }
+
     /// A success with nothing to say (`204`).
     pub fn no_content() -> Reply {
         Reply {
@@ -128,9 +192,72 @@ impl Reply {
     }
 }
 
+/// `Content-Disposition` for a download named `name` (RFC 6266): a plain
+/// ASCII `filename` for old clients, with anything unsafe in a quoted string
+/// or a file name replaced, and the exact name in UTF-8 as `filename*`.
+pub fn attachment(name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' | '.' | '_' | '(' | ')' | '[' | ']' | ',' | '+' | '&' | '\'' => c,
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '_',
+        })
+        .collect();
+    let fallback = fallback.trim_matches(|c| c == '.' || c == ' ');
+    let fallback = if fallback.is_empty() {
+        "download"
+    } else {
+        fallback
+    };
+    let exact: String =
+        name.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+                b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|'
+                | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+    if exact == fallback {
+        format!("attachment; filename=\"{fallback}\"")
+    } else {
+        format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_names_are_safe_and_exact() {
+        assert_eq!(
+            attachment("Stems.zip"),
+            "attachment; filename=\"Stems.zip\""
+        );
+        assert_eq!(
+            attachment("Café 🎧 \"v2\".zip"),
+            "attachment; filename=\"Caf_ _ _v2_.zip\"; \
+             filename*=UTF-8''Caf%C3%A9%20%F0%9F%8E%A7%20%22v2%22.zip"
+        );
+        let header_breaking = attachment("a\r\nSet-Cookie: x=1;.zip");
+        assert!(!header_breaking.contains('\r') && !header_breaking.contains('\n'));
+        assert!(header_breaking.starts_with("attachment; filename=\"a__Set-Cookie_ x_1_.zip\""));
+        assert_eq!(
+            attachment("..").split(';').nth(1),
+            Some(" filename=\"download\"")
+        );
+    }
+
+    #[test]
+    fn redirects_are_never_cached() {
+        let r = Reply::redirect("https://dl.example/x");
+        assert_eq!(r.status, 302);
+        assert_eq!(r.header("location"), Some("https://dl.example/x"));
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    }
 
     #[test]
     fn pages_forbid_inline_script_and_allow_only_nonced_style() {

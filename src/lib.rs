@@ -13,6 +13,8 @@ pub mod api;
 pub mod art;
 pub mod assets;
 pub mod crypto;
+pub mod delivery;
+pub mod dropbox;
 pub mod http;
 pub mod model;
 pub mod pages;
@@ -20,6 +22,7 @@ pub mod policy;
 pub mod render;
 pub mod routes;
 pub mod theme;
+pub mod vault;
 pub mod view;
 
 #[cfg(test)]

@@ -66,8 +66,18 @@ pub struct ShareRow {
     /// Unix epoch milliseconds; `None` for a share that never expires.
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The owner's Dropbox connection: `ok`, `needs_reconnect`, or `None`
+    /// when never connected. Only `ok` lets visitors play and download.
+    #[serde(default)]
+    pub dropbox_status: Option<String>,
     #[serde(flatten)]
     pub producer: ProducerRow,
+}
+
+impl ShareRow {
+    pub fn dropbox_ready(&self) -> bool {
+        self.dropbox_status.as_deref() == Some("ok")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -150,6 +160,37 @@ pub struct SharePageData {
     pub tracks: Vec<TrackRow>,
     pub files: Vec<FileRow>,
     pub collaborators: Vec<CollaboratorRow>,
+}
+
+/// A producer's Dropbox connection as stored: tokens are sealed (see
+/// `vault`), and `refresh_token_enc` also tells one connection from the next
+/// (a reconnect replaces it), which guards every write after a refresh.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConnectionRow {
+    pub producer_id: String,
+    pub account_id: Option<String>,
+    pub status: String,
+    pub refresh_token_enc: String,
+    pub access_token_enc: Option<String>,
+    pub access_expires_at: Option<i64>,
+}
+
+impl ConnectionRow {
+    pub fn is_ok(&self) -> bool {
+        self.status == "ok"
+    }
+}
+
+/// What a visitor's play, file or artwork request needs, in one D1 round
+/// trip: the share (`None` for an unknown token), the track's files or the
+/// one file asked for (only from live tracks of the share), the track when
+/// artwork is asked for, and the owner's Dropbox connection.
+#[derive(Debug, Clone)]
+pub struct DeliveryData {
+    pub share: Option<ShareRow>,
+    pub files: Vec<FileRow>,
+    pub track: Option<TrackRow>,
+    pub connection: Option<ConnectionRow>,
 }
 
 /// A share listed on its producer's public profile.

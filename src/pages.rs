@@ -15,16 +15,37 @@ pub enum ErrorPage {
     NotFound,
     Gone,
     MethodNotAllowed,
+    /// Our storage is not answering.
     Unavailable,
+    /// The share does not let visitors download this kind of file.
+    Forbidden,
+    /// The share names a file its owner has since moved or deleted.
+    FileMissing,
+    /// A folder over Dropbox's ZIP limits.
+    ZipTooLarge,
+    /// Dropbox cannot serve now: disconnected account, rate limit, outage.
+    FilesUnavailable {
+        retry_after_s: u64,
+    },
+    /// The OAuth callback came with a bad, used or expired `state`.
+    BadConnectLink,
+    /// The producer declined access on Dropbox's page.
+    ConnectDeclined,
+    /// Not an error: the OAuth callback stored the producer's tokens.
+    Connected,
 }
 
 impl ErrorPage {
     fn status(self) -> u16 {
         match self {
-            ErrorPage::NotFound => 404,
+            ErrorPage::NotFound | ErrorPage::FileMissing => 404,
             ErrorPage::Gone => 410,
             ErrorPage::MethodNotAllowed => 405,
-            ErrorPage::Unavailable => 503,
+            ErrorPage::Unavailable | ErrorPage::FilesUnavailable { .. } => 503,
+            ErrorPage::Forbidden => 403,
+            ErrorPage::ZipTooLarge => 409,
+            ErrorPage::BadConnectLink | ErrorPage::ConnectDeclined => 400,
+            ErrorPage::Connected => 200,
         }
     }
 
@@ -34,6 +55,13 @@ impl ErrorPage {
             ErrorPage::Gone => "This link is no longer valid",
             ErrorPage::MethodNotAllowed => "That can't be done here",
             ErrorPage::Unavailable => "Temporarily unavailable",
+            ErrorPage::Forbidden => "This file isn't part of the download",
+            ErrorPage::FileMissing => "This file is no longer available",
+            ErrorPage::ZipTooLarge => "This folder is too large to download at once",
+            ErrorPage::FilesUnavailable { .. } => "Files are temporarily unavailable",
+            ErrorPage::BadConnectLink => "This connection link has expired",
+            ErrorPage::ConnectDeclined => "Dropbox was not connected",
+            ErrorPage::Connected => "Dropbox connected",
         }
     }
 
@@ -49,6 +77,37 @@ impl ErrorPage {
             ErrorPage::Unavailable => {
                 "Something on our side is not answering. Please try again in a moment."
             }
+            ErrorPage::Forbidden => {
+                "The owner shared this file for listening only. Ask them if you need a copy."
+            }
+            ErrorPage::FileMissing => {
+                "Its owner has moved or removed it from their Dropbox. Let them know, and they can share it again."
+            }
+            ErrorPage::ZipTooLarge => {
+                "Dropbox makes ZIP files of folders up to 20 GB and 10,000 files. Ask the owner to share it in smaller parts."
+            }
+            ErrorPage::FilesUnavailable { .. } => {
+                "The files are kept in their owner's Dropbox, which is not serving them right now. The page still works; please try the download again in a little while."
+            }
+            ErrorPage::BadConnectLink => {
+                "Connection links work once and for 10 minutes. Ask for a new one and try again; nothing was changed."
+            }
+            ErrorPage::ConnectDeclined => {
+                "Access was not granted, so nothing was changed. Ask for a new connection link whenever you are ready."
+            }
+            ErrorPage::Connected => {
+                "Your share pages can now play and deliver your files. You can close this window."
+            }
+        }
+    }
+
+    /// Seconds a visitor should wait before trying again, for the pages
+    /// that ask them to.
+    fn retry_after(self) -> Option<u64> {
+        match self {
+            ErrorPage::Unavailable => Some(RETRY_AFTER_S),
+            ErrorPage::FilesUnavailable { retry_after_s } => Some(retry_after_s),
+            _ => None,
         }
     }
 }
@@ -63,8 +122,8 @@ struct ErrorView {
     theme: ThemeView,
 }
 
-/// How long a visitor should wait before retrying a 503, in seconds.
-const RETRY_AFTER: &str = "30";
+/// How long a visitor should wait before retrying our own 503, in seconds.
+const RETRY_AFTER_S: u64 = 30;
 
 pub fn error(kind: ErrorPage, producer: Option<&ProducerRow>, nonce: &str) -> Reply {
     let model = ErrorView {
@@ -75,9 +134,9 @@ pub fn error(kind: ErrorPage, producer: Option<&ProducerRow>, nonce: &str) -> Re
         producer: producer.map(view::producer_view),
     };
     let reply = html(kind.status(), "error.html", &model, nonce);
-    match kind {
-        ErrorPage::Unavailable => reply.with_header("retry-after", RETRY_AFTER),
-        _ => reply,
+    match kind.retry_after() {
+        Some(seconds) => reply.with_header("retry-after", seconds.to_string()),
+        None => reply,
     }
 }
 
@@ -250,6 +309,13 @@ mod tests {
     fn unavailable_pages_ask_to_retry() {
         let r = error(ErrorPage::Unavailable, None, "n");
         assert_eq!(r.status, 503);
-        assert_eq!(r.header("retry-after"), Some(RETRY_AFTER));
+        assert_eq!(r.header("retry-after"), Some("30"));
+        let r = error(
+            ErrorPage::FilesUnavailable { retry_after_s: 7 },
+            Some(&fixtures::producer()),
+            "n",
+        );
+        assert_eq!((r.status, r.header("retry-after")), (503, Some("7")));
+        assert!(fixtures::unescape(body(&r)).contains("A link from Night Owl"));
     }
 }

@@ -13,6 +13,22 @@ pub enum Route<'a> {
     Profile {
         handle: &'a str,
     },
+    /// The audio player's source: a redirect to the playable file.
+    Play {
+        token: &'a str,
+        track_id: &'a str,
+    },
+    /// A download: a redirect for a file, a streamed ZIP for a folder.
+    File {
+        token: &'a str,
+        file_id: &'a str,
+    },
+    Artwork {
+        token: &'a str,
+        track_id: &'a str,
+    },
+    /// Where Dropbox sends a producer back after they granted access.
+    DropboxCallback,
     Asset(&'static Asset),
     /// Everything under `/api/` and `/admin/` answers in JSON.
     Api(ApiRoute<'a>),
@@ -51,6 +67,16 @@ pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
     {
         ["s", token] | ["s", token, ""] if is_token(token) => Route::SharePage { token },
         ["u", handle] | ["u", handle, ""] if is_handle(handle) => Route::Profile { handle },
+        ["s", token, "play", track_id] if is_token(token) && is_token(track_id) => {
+            Route::Play { token, track_id }
+        }
+        ["s", token, "files", file_id] if is_token(token) && is_token(file_id) => {
+            Route::File { token, file_id }
+        }
+        ["s", token, "art", track_id] if is_token(token) && is_token(track_id) => {
+            Route::Artwork { token, track_id }
+        }
+        ["oauth", "dropbox", "callback"] => Route::DropboxCallback,
         ["assets", _] => match assets::by_path(path) {
             Some(asset) => Route::Asset(asset),
             None => return Route::NotFound,
@@ -113,6 +139,47 @@ mod tests {
     }
 
     #[test]
+    fn file_routes_name_the_share_and_what_they_serve() {
+        assert_eq!(
+            route("GET", "/s/tok/play/trk_1"),
+            Route::Play {
+                token: "tok",
+                track_id: "trk_1"
+            }
+        );
+        assert_eq!(
+            route("HEAD", "/s/tok/files/fil-2"),
+            Route::File {
+                token: "tok",
+                file_id: "fil-2"
+            }
+        );
+        assert_eq!(
+            route("GET", "/s/tok/art/trk_1"),
+            Route::Artwork {
+                token: "tok",
+                track_id: "trk_1"
+            }
+        );
+        assert_eq!(
+            route("GET", "/oauth/dropbox/callback"),
+            Route::DropboxCallback
+        );
+        for path in [
+            "/s/tok/files/a.b",
+            "/s/tok/play/",
+            "/s/tok/files/x/y",
+            "/s/t%20k/art/a",
+        ] {
+            assert_eq!(route("GET", path), Route::NotFound, "{path}");
+        }
+        assert_eq!(
+            route("POST", "/s/tok/files/f"),
+            Route::MethodNotAllowed { allow: "GET, HEAD" }
+        );
+    }
+
+    #[test]
     fn writes_to_pages_are_refused_with_the_allowed_methods() {
         assert_eq!(
             route("POST", "/s/abc"),
@@ -130,7 +197,7 @@ mod tests {
             "/",
             "/favicon.ico",
             "/api",
-            "/s/abc/files/x",
+            "/s/abc/files",
             "/assets/app.css",
         ] {
             assert_eq!(route("GET", path), Route::NotFound, "{path}");

@@ -89,6 +89,10 @@ pub struct SharePageView {
     pub tracks: Vec<TrackView>,
     pub expires: Option<ExpiryView>,
     pub downloads_enabled: bool,
+    /// Whether the owner's Dropbox can serve files now. When it cannot, the
+    /// page still shows everything, with playback and downloads marked as
+    /// temporarily unavailable instead of links that would fail.
+    pub files_ready: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -267,6 +271,7 @@ pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
         tracks,
         expires: expiry(share.expires_at),
         downloads_enabled: !downloads.is_none(),
+        files_ready: share.dropbox_ready(),
     }
 }
 
@@ -406,6 +411,22 @@ mod tests {
             .retain(|f| f.kind() == crate::model::FileKind::Stems);
         assert_eq!(share_page("tok", &data).tracks[0].play_url, None);
         assert_eq!(share_page("tok", &data).layout, Layout::Featured);
+    }
+
+    #[test]
+    fn files_are_ready_only_while_dropbox_is_connected() {
+        let mut data = fixtures::share(&["t1"]);
+        assert!(share_page("tok", &data).files_ready);
+        for status in [Some("needs_reconnect"), None] {
+            data.share.dropbox_status = status.map(str::to_owned);
+            let page = share_page("tok", &data);
+            assert!(!page.files_ready);
+            assert_eq!(
+                page.tracks[0].downloads.len(),
+                1,
+                "formats are still listed"
+            );
+        }
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub enum Endpoint {
     PatchShare,
     RevokeShare,
     OpenApi,
+    DropboxConnect,
 }
 
 /// Who may call an endpoint.
@@ -51,7 +52,7 @@ pub enum Caller {
 
 /// The route table: method, path pattern (`{id}` is one opaque id segment, as
 /// in the OpenAPI document, which a test holds to this table) and endpoint.
-pub const ENDPOINTS: [(&str, &str, Endpoint); 17] = [
+pub const ENDPOINTS: [(&str, &str, Endpoint); 18] = [
     ("POST", "/admin/producers", Endpoint::CreateProducer),
     ("GET", "/api/me", Endpoint::GetMe),
     ("PATCH", "/api/me", Endpoint::PatchMe),
@@ -69,6 +70,7 @@ pub const ENDPOINTS: [(&str, &str, Endpoint); 17] = [
     ("PATCH", "/api/shares/{id}", Endpoint::PatchShare),
     ("DELETE", "/api/shares/{id}", Endpoint::RevokeShare),
     ("GET", "/api/openapi.json", Endpoint::OpenApi),
+    ("GET", "/api/dropbox/connect", Endpoint::DropboxConnect),
 ];
 
 impl Endpoint {

@@ -96,6 +96,20 @@ impl Dropbox {
     }
 }
 
+/// Where to send the producer to connect Dropbox, and until when it works.
+#[derive(Debug, Serialize)]
+pub struct ConnectLink {
+    pub authorize_url: String,
+    pub expires_at: String,
+}
+
+pub fn connect_link(authorize_url: &str, expires_at: Millis) -> ConnectLink {
+    ConnectLink {
+        authorize_url: authorize_url.to_owned(),
+        expires_at: time(expires_at),
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ThemeJson {
     pub accent: String,

@@ -108,6 +108,9 @@ async fn dispatch(
         Endpoint::GetShare => get_share(&call).await,
         Endpoint::PatchShare => patch_share(&call, &body(req).await?).await,
         Endpoint::RevokeShare => revoke_share(&call).await,
+        Endpoint::DropboxConnect => {
+            super::connect::start(env, &call.db, &call.producer, &call.origin, now).await
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use worker::{
     console_error, event, Context, Date, Env, Headers, Request, Response, ResponseBuilder, Result,
+    ScheduleContext, ScheduledEvent,
 };
 
 use crate::crypto;
@@ -13,7 +14,13 @@ use crate::policy::{self, Millis, ShareState};
 use crate::routes::{self, Route};
 
 mod api;
+mod connect;
+mod cron;
+mod delivery;
+mod dropbox;
 mod store;
+
+use delivery::Delivered;
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -37,6 +44,25 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
                 pages::profile(data.as_ref(), now, &nonce)
             })
         }
+        Route::Play { token, track_id } => {
+            return delivered(
+                delivery::play(&env, &ctx, token, track_id, now, &nonce).await,
+                &nonce,
+            )
+        }
+        Route::File { token, file_id } => {
+            return delivered(
+                delivery::file(&req, &env, &ctx, token, file_id, now, &nonce).await,
+                &nonce,
+            )
+        }
+        Route::Artwork { token, track_id } => {
+            return delivered(
+                delivery::artwork(&env, &ctx, token, track_id, now, &nonce).await,
+                &nonce,
+            )
+        }
+        Route::DropboxCallback => connect::callback(&req, &env, now, &nonce).await,
         Route::Api(route) => api::handle(&mut req, &env, &ctx, route, now).await,
         Route::Asset(asset) => Reply::asset(asset),
         Route::NotFound => pages::error(ErrorPage::NotFound, None, &nonce),
@@ -47,19 +73,28 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     respond(reply)
 }
 
-/// Counts a visitor's view of an active share, after the page has gone out.
-fn record_view(req: &Request, env: &Env, ctx: &Context, data: &SharePageData, now: Millis) {
-    let share = &data.share;
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::refresh_tokens(&env).await;
+}
+
+/// Whether a request is a person's (see `policy::is_visit`).
+fn visit(req: &Request) -> bool {
     let header = |name| req.headers().get(name).ok().flatten();
-    let active = policy::share_state(share.expires_at, share.revoked_at, now) == ShareState::Active;
-    let visit = policy::is_visit(
+    policy::is_visit(
         req.method().as_ref(),
         header("user-agent").as_deref(),
         header("sec-purpose")
             .or_else(|| header("purpose"))
             .as_deref(),
-    );
-    if !(active && visit) {
+    )
+}
+
+/// Counts a visitor's view of an active share, after the page has gone out.
+fn record_view(req: &Request, env: &Env, ctx: &Context, data: &SharePageData, now: Millis) {
+    let share = &data.share;
+    let active = policy::share_state(share.expires_at, share.revoked_at, now) == ShareState::Active;
+    if !(active && visit(req)) {
         return;
     }
     let Ok(db) = env.d1("DB") else { return };
@@ -76,10 +111,20 @@ fn record_view(req: &Request, env: &Env, ctx: &Context, data: &SharePageData, no
 fn or_unavailable<T>(loaded: Result<T>, nonce: &str, page: impl FnOnce(T) -> Reply) -> Reply {
     match loaded {
         Ok(data) => page(data),
-        Err(e) => {
-            console_error!("store: {e}");
-            pages::error(ErrorPage::Unavailable, None, nonce)
-        }
+        Err(e) => store_failed(e, nonce),
+    }
+}
+
+fn store_failed(e: worker::Error, nonce: &str) -> Reply {
+    console_error!("store: {e}");
+    pages::error(ErrorPage::Unavailable, None, nonce)
+}
+
+/// A file route's answer, or the unavailable page when the store failed.
+fn delivered(result: Result<Delivered>, nonce: &str) -> Result<Response> {
+    match result {
+        Ok(delivered) => delivered.into_response(),
+        Err(e) => respond(store_failed(e, nonce)),
     }
 }
 

@@ -34,7 +34,7 @@ fn every_operation_in_the_document_is_live() {
             }
         }
     }
-    assert_eq!(operations, 17);
+    assert_eq!(operations, 18);
 }
 
 #[test]
@@ -99,6 +99,11 @@ fn answers_have_the_documented_shapes() {
         "PATCH",
         "/api/shares/{id}",
         p.call("PATCH", &s_path, body(extend).as_ref()),
+    );
+    check(
+        "GET",
+        "/api/dropbox/connect",
+        p.call("GET", "/api/dropbox/connect", None),
     );
     let stats_key = "sp.statsKeyFixture0000001.SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS";
     check(

@@ -8,6 +8,9 @@ use serde_json::{json, Value};
 
 use crate::support::{call, get, new_producer, send, simple_track, str_of, visit, Body, Producer};
 
+/// The list of download buttons (shown, if unavailable, without Dropbox).
+const DOWNLOADS: &str = r#"<ul class="downloads""#;
+
 /// The key of the fixture producer in tests/fixtures/api_stats.sql.
 const STATS_KEY: &str = "sp.statsKeyFixture0000001.SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS";
 
@@ -76,12 +79,12 @@ fn a_share_is_created_with_the_contracts_defaults() {
     );
     assert!(second < first, "tracks appear in the order given");
     assert!(
-        !page.has("/files/"),
+        !page.has(DOWNLOADS),
         "listening-only shares offer no downloads"
     );
     let single_page = get(&format!("/s/{token}"));
     assert!(single_page.has(r#"<main class="wrap layout-featured">"#));
-    assert!(single_page.has("/files/"));
+    assert!(single_page.has(DOWNLOADS));
 
     let listed = p.call("GET", "/api/shares", None).json();
     let ids: Vec<&Value> = listed["shares"]
@@ -212,7 +215,7 @@ fn a_share_can_be_changed_and_an_expired_one_extended() {
         str_of(&share["id"]),
         format!("/s/{}", str_of(&share["token"])),
     );
-    assert!(get(&page).has("/files/"));
+    assert!(get(&page).has(DOWNLOADS));
 
     let changed = p.call(
         "PATCH",
@@ -235,7 +238,7 @@ fn a_share_can_be_changed_and_an_expired_one_extended() {
     let shown = get(&page);
     assert!(shown.has("<h1>Ideas, reordered</h1>") && shown.has("Listen first"));
     assert!(shown.text.find("Second Idea").unwrap() < shown.text.find("First Idea").unwrap());
-    assert!(!shown.has("/files/"), "downloads were turned off");
+    assert!(!shown.has(DOWNLOADS), "downloads were turned off");
 
     p.assert_refused(
         "PATCH",

@@ -13,8 +13,9 @@ pub struct Page {
     /// The body as a browser reads it: minijinja's entity escapes undone
     /// (`&lt;` stays escaped, so raw markup can still be told apart).
     pub text: String,
-    /// The body exactly as sent.
+    /// The body exactly as sent, as text (lossy) and as bytes.
     pub raw: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -84,7 +85,12 @@ pub enum Body<'a> {
 }
 
 pub fn send(method: &str, path: &str, headers: &[(&str, &str)], body: Body) -> Page {
-    let url = format!("{}{path}", base());
+    send_to(method, &format!("{}{path}", base()), headers, body)
+}
+
+/// Like `send`, to any absolute URL (the Dropbox stand-in, a temporary link).
+pub fn send_to(method: &str, url: &str, headers: &[(&str, &str)], body: Body) -> Page {
+    let url = url.to_string();
     let mut builder = Request::builder().method(method).uri(&url);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
@@ -104,19 +110,21 @@ pub fn send(method: &str, path: &str, headers: &[(&str, &str)], body: Body) -> P
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
-    let raw = if method == "HEAD" {
-        String::new()
+    let bytes = if method == "HEAD" {
+        Vec::new()
     } else {
         response
             .body_mut()
             .with_config()
             .limit(64 * 1024 * 1024)
-            .read_to_string()
+            .read_to_vec()
             .unwrap_or_else(|e| panic!("{method} {url} body: {e}"))
     };
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
     Page {
         status: response.status().as_u16(),
         headers,
+        bytes,
         text: raw
             .replace("&#x2f;", "/")
             .replace("&#x27;", "'")

@@ -8,6 +8,8 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
 use crate::model::SqlValue;
 
+pub mod delivery;
+pub mod dropbox;
 pub mod events;
 pub mod keys;
 pub mod pages;

@@ -7,10 +7,11 @@ use crate::model::{ProfileData, SharePageData, SqlValue};
 
 /// Each statement selects by token, so all four run in one batch: one round
 /// trip per page view, whatever the number of tracks.
-const SHARE_BY_TOKEN: &str = "\
+pub(super) const SHARE_BY_TOKEN: &str = "\
 SELECT s.id, s.title, s.description, s.download_kinds, s.expires_at, s.revoked_at,
        p.handle, p.display_name, p.bio, p.avatar_url, p.header_url,
-       p.theme_accent, p.theme_mode, p.public_profile
+       p.theme_accent, p.theme_mode, p.public_profile,
+       (SELECT status FROM dropbox_connections WHERE producer_id = s.producer_id) AS dropbox_status
 FROM shares s JOIN producers p ON p.id = s.producer_id
 WHERE s.token = ?1";
 

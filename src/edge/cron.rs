@@ -1,0 +1,54 @@
+//! The cron trigger: refreshes every access token that expires within the
+//! hour, so visitors rarely wait for a refresh.
+
+use futures_util::future::join_all;
+use worker::{console_error, console_log, Date, Env};
+
+use super::dropbox::{Budget, Dropbox, Session};
+use super::store;
+use crate::dropbox;
+
+/// Refreshes run this many at a time: quick overall, gentle on Dropbox's
+/// per-app rate limit.
+const CONCURRENCY: usize = 8;
+/// Off the visitor's path, a refresh may wait out a longer outage.
+const BUDGET_MS: u64 = 10_000;
+
+pub async fn refresh_tokens(env: &Env) {
+    let now = Date::now().as_millis() as i64;
+    let Some(dropbox) = Dropbox::from_env(env) else {
+        console_error!("cron: Dropbox is not configured; nothing refreshed");
+        return;
+    };
+    let db = match env.d1("DB") {
+        Ok(db) => db,
+        Err(e) => return console_error!("cron: {e}"),
+    };
+    let due = match store::dropbox::due_for_refresh(&db, now + dropbox::REFRESH_AHEAD_MS).await {
+        Ok(due) => due,
+        Err(e) => return console_error!("cron: {e}"),
+    };
+    let mut refreshed = 0;
+    for chunk in due.chunks(CONCURRENCY) {
+        let results = join_all(chunk.iter().map(|connection| {
+            let db = &db;
+            let dropbox = &dropbox;
+            async move {
+                let mut session = Session {
+                    dropbox,
+                    db,
+                    connection: connection.clone(),
+                    budget: Budget::new(BUDGET_MS),
+                };
+                let result = session.refresh().await;
+                if let Err(answer) = &result {
+                    console_error!("cron: {} not refreshed: {answer:?}", connection.producer_id);
+                }
+                result.is_ok()
+            }
+        }))
+        .await;
+        refreshed += results.into_iter().filter(|ok| *ok).count();
+    }
+    console_log!("cron: refreshed {refreshed} of {} access tokens", due.len());
+}

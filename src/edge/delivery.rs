@@ -1,0 +1,184 @@
+//! Visitors' play, file and artwork requests: one D1 batch, the core's
+//! decision, then a temporary link (cached) or a streamed ZIP from Dropbox.
+
+use worker::{console_error, Context, Env, Request, Response, ResponseBody, Result};
+
+use super::dropbox::{self as client, Budget, Dropbox, Session};
+use super::{respond, store, visit};
+use crate::delivery::{self, Artwork, Refusal, Target};
+use crate::dropbox::{self, Answer};
+use crate::http::Reply;
+use crate::model::{file_name, FileRow};
+use crate::pages;
+use crate::policy::Millis;
+use crate::{art, model::ShareRow};
+
+/// What a handler answers: a page or redirect, or headers with a streamed body.
+pub enum Delivered {
+    Reply(Reply),
+    Stream(Reply, ResponseBody),
+}
+
+impl Delivered {
+    pub fn into_response(self) -> Result<Response> {
+        match self {
+            Delivered::Reply(reply) => respond(reply),
+            Delivered::Stream(reply, body) => Ok(respond(reply)?.into_parts().0.body(body)),
+        }
+    }
+}
+
+fn refused(refusal: Refusal<'_>, nonce: &str) -> Delivered {
+    let owner = refusal.share.map(|s| &s.producer);
+    Delivered::Reply(pages::error(refusal.page, owner, nonce))
+}
+
+fn failed(answer: &Answer, share: &ShareRow, nonce: &str) -> Delivered {
+    if !matches!(answer, Answer::Missing | Answer::TooLarge) {
+        console_error!("dropbox: {answer:?}");
+    }
+    Delivered::Reply(pages::error(
+        delivery::failure_page(answer),
+        Some(&share.producer),
+        nonce,
+    ))
+}
+
+async fn link(env: &Env, ctx: &Context, target: Target<'_>) -> std::result::Result<String, Answer> {
+    let db = env.d1("DB").map_err(|_| Answer::Unavailable)?;
+    client::temporary_link(
+        env,
+        ctx,
+        &db,
+        target.connection,
+        target.subject,
+        target.path,
+    )
+    .await
+}
+
+/// `GET /s/{token}/play/{track_id}`: never counted, allowed for any share.
+pub async fn play(
+    env: &Env,
+    ctx: &Context,
+    token: &str,
+    track_id: &str,
+    now: Millis,
+    nonce: &str,
+) -> Result<Delivered> {
+    let data = store::delivery::track_files(&env.d1("DB")?, token, track_id).await?;
+    let target = match delivery::play(&data, track_id, now) {
+        Ok(target) => target,
+        Err(refusal) => return Ok(refused(refusal, nonce)),
+    };
+    Ok(match link(env, ctx, target).await {
+        Ok(link) => Delivered::Reply(Reply::redirect(&link)),
+        Err(answer) => failed(&answer, target.share, nonce),
+    })
+}
+
+/// `GET /s/{token}/files/{file_id}`: a redirect for a file, a ZIP for a
+/// folder; a visitor's successful GET is one download event.
+pub async fn file(
+    req: &Request,
+    env: &Env,
+    ctx: &Context,
+    token: &str,
+    file_id: &str,
+    now: Millis,
+    nonce: &str,
+) -> Result<Delivered> {
+    let db = env.d1("DB")?;
+    let data = store::delivery::file(&db, token, file_id).await?;
+    let (target, file) = match delivery::download(&data, now) {
+        Ok(found) => found,
+        Err(refusal) => return Ok(refused(refusal, nonce)),
+    };
+    let share = target.share;
+    let head = req.method() == worker::Method::Head;
+    let delivered = if file.is_folder {
+        // A HEAD learns what it would get without Dropbox building a ZIP.
+        if head {
+            return Ok(Delivered::Reply(Reply::zip(file_name(&file.path))));
+        }
+        match zip(env, &db, target).await {
+            Ok(body) => Delivered::Stream(Reply::zip(file_name(&file.path)), body),
+            Err(answer) => return Ok(failed(&answer, share, nonce)),
+        }
+    } else {
+        match link(env, ctx, target).await {
+            Ok(link) => Delivered::Reply(Reply::redirect(&link)),
+            Err(answer) => return Ok(failed(&answer, share, nonce)),
+        }
+    };
+    if visit(req) {
+        record_download(req, ctx, db, &share.id, file, now);
+    }
+    Ok(delivered)
+}
+
+/// Dropbox needs a while to start a large ZIP: more patience than a link.
+const ZIP_BUDGET_MS: u64 = 8_000;
+
+/// The folder as a ZIP body, streamed through as Dropbox sends it: the
+/// visitor never sees the producer's token, and nothing is buffered.
+async fn zip(
+    env: &Env,
+    db: &worker::D1Database,
+    target: Target<'_>,
+) -> std::result::Result<ResponseBody, Answer> {
+    let dropbox = Dropbox::from_env(env).ok_or(Answer::Unavailable)?;
+    let mut session = Session {
+        dropbox: &dropbox,
+        db,
+        connection: target.connection.clone(),
+        budget: Budget::new(ZIP_BUDGET_MS),
+    };
+    let response = session
+        .call(|config, token| dropbox::download_zip(config, token, target.path))
+        .await?;
+    Ok(response.into_parts().1)
+}
+
+fn record_download(
+    req: &Request,
+    ctx: &Context,
+    db: worker::D1Database,
+    share_id: &str,
+    file: &FileRow,
+    now: Millis,
+) {
+    let country = req.cf().and_then(|cf| cf.country());
+    let (share_id, file) = (share_id.to_owned(), file.clone());
+    ctx.wait_until(async move {
+        if let Err(e) = store::events::record_download(&db, &share_id, &file, now, country).await {
+            console_error!("downloads: {e}");
+        }
+    });
+}
+
+/// `GET /s/{token}/art/{track_id}`: the cover from Dropbox, else the
+/// track's generated pattern.
+pub async fn artwork(
+    env: &Env,
+    ctx: &Context,
+    token: &str,
+    track_id: &str,
+    now: Millis,
+    nonce: &str,
+) -> Result<Delivered> {
+    let data = store::delivery::track(&env.d1("DB")?, token, track_id).await?;
+    let placeholder =
+        |cacheable| Delivered::Reply(Reply::svg(art::placeholder_svg(track_id), cacheable));
+    Ok(match delivery::artwork(&data, now) {
+        Err(refusal) => refused(refusal, nonce),
+        Ok(Artwork::Placeholder) => placeholder(true),
+        Ok(Artwork::Dropbox(target)) => match link(env, ctx, target).await {
+            Ok(link) => Delivered::Reply(Reply::redirect(&link)),
+            Err(answer) => {
+                console_error!("artwork: {answer:?}");
+                placeholder(false)
+            }
+        },
+    })
+}

@@ -1,0 +1,78 @@
+//! What visitors' play, file and artwork requests load: the share, what it
+//! asks for, and the owner's Dropbox connection, in one batch (one round
+//! trip). Files and tracks are found only through the share's live tracks,
+//! so an id from another share finds nothing.
+
+use worker::{D1Database, Result};
+
+use super::pages::SHARE_BY_TOKEN;
+use super::{batch, first};
+use crate::model::{DeliveryData, SqlValue};
+
+const CONNECTION: &str = "\
+SELECT d.producer_id, d.account_id, d.status, d.refresh_token_enc, d.access_token_enc,
+       d.access_expires_at
+FROM shares s JOIN dropbox_connections d ON d.producer_id = s.producer_id
+WHERE s.token = ?1";
+
+const LIVE_TRACKS: &str = "\
+FROM shares s
+JOIN share_tracks st ON st.share_id = s.id
+JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL";
+
+/// The one file asked for.
+pub async fn file(db: &D1Database, token: &str, file_id: &str) -> Result<DeliveryData> {
+    let sql = format!(
+        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label {LIVE_TRACKS}
+         JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1 AND f.id = ?2"
+    );
+    load(db, token, &sql, file_id, false).await
+}
+
+/// Every file of the track, in order: the player picks one.
+pub async fn track_files(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
+    let sql = format!(
+        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label {LIVE_TRACKS}
+         JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1 AND t.id = ?2
+         ORDER BY f.position"
+    );
+    load(db, token, &sql, track_id, false).await
+}
+
+/// The track, for its artwork.
+pub async fn track(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
+    let sql = format!(
+        "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path {LIVE_TRACKS}
+         WHERE s.token = ?1 AND t.id = ?2"
+    );
+    load(db, token, &sql, track_id, true).await
+}
+
+async fn load(
+    db: &D1Database,
+    token: &str,
+    target_sql: &str,
+    id: &str,
+    is_track: bool,
+) -> Result<DeliveryData> {
+    let token_only = &[SqlValue::from(token)];
+    let [share, target, connection] = batch(
+        db,
+        [
+            (SHARE_BY_TOKEN, token_only),
+            (target_sql, &[token.into(), id.into()]),
+            (CONNECTION, token_only),
+        ],
+    )
+    .await?;
+    Ok(DeliveryData {
+        share: first(&share)?,
+        files: if is_track {
+            Vec::new()
+        } else {
+            target.results()?
+        },
+        track: if is_track { first(&target)? } else { None },
+        connection: first(&connection)?,
+    })
+}

@@ -1,0 +1,129 @@
+//! Dropbox connections and the OAuth `state` values that create them. Every
+//! write after a token refresh is guarded by the refresh token it used, so a
+//! refresh that finishes after a reconnect cannot overwrite the new tokens.
+
+use worker::{D1Database, Result};
+
+use super::{batch, changes, first, run, statement};
+use crate::model::ConnectionRow;
+use crate::policy::Millis;
+
+/// Remembers a new `state` for the producer, and forgets the expired ones.
+pub async fn create_state(
+    db: &D1Database,
+    state: &str,
+    producer: &str,
+    expires_at: Millis,
+    now: Millis,
+) -> Result<()> {
+    batch(
+        db,
+        [
+            (
+                "DELETE FROM oauth_states WHERE expires_at <= ?1",
+                &[now.into()],
+            ),
+            (
+                "INSERT INTO oauth_states (state, producer_id, expires_at) VALUES (?1, ?2, ?3)",
+                &[state.into(), producer.into(), expires_at.into()],
+            ),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+#[derive(serde::Deserialize)]
+pub struct TakenState {
+    pub producer_id: String,
+    pub expires_at: Millis,
+}
+
+/// Consumes a `state`: whoever deletes it first owns it, so it works once
+/// even when the callback is opened twice at the same instant.
+pub async fn take_state(db: &D1Database, state: &str) -> Result<Option<TakenState>> {
+    let sql = "DELETE FROM oauth_states WHERE state = ?1 RETURNING producer_id, expires_at";
+    first(&statement(db, sql, &[state.into()])?.all().await?)
+}
+
+/// Stores a (re)connection: new tokens, status ok, warning cleared.
+pub async fn connect(db: &D1Database, row: &ConnectionRow, now: Millis) -> Result<()> {
+    let sql = "\
+INSERT INTO dropbox_connections (producer_id, account_id, refresh_token_enc, access_token_enc,
+  access_expires_at, status, warning, connected_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, 'ok', NULL, ?6, ?6)
+ON CONFLICT (producer_id) DO UPDATE SET account_id = excluded.account_id,
+  refresh_token_enc = excluded.refresh_token_enc, access_token_enc = excluded.access_token_enc,
+  access_expires_at = excluded.access_expires_at, status = 'ok', warning = NULL,
+  connected_at = excluded.connected_at, updated_at = excluded.updated_at";
+    run(
+        db,
+        sql,
+        &[
+            row.producer_id.as_str().into(),
+            row.account_id.clone().into(),
+            row.refresh_token_enc.as_str().into(),
+            row.access_token_enc.clone().into(),
+            row.access_expires_at.into(),
+            now.into(),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Stores a refreshed access token, unless the connection changed since.
+pub async fn store_access(db: &D1Database, row: &ConnectionRow, now: Millis) -> Result<bool> {
+    let sql = "\
+UPDATE dropbox_connections SET access_token_enc = ?3, access_expires_at = ?4, updated_at = ?5
+WHERE producer_id = ?1 AND refresh_token_enc = ?2 AND status = 'ok'";
+    let result = run(
+        db,
+        sql,
+        &[
+            row.producer_id.as_str().into(),
+            row.refresh_token_enc.as_str().into(),
+            row.access_token_enc.clone().into(),
+            row.access_expires_at.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    Ok(changes(&result)? == 1)
+}
+
+/// Dropbox refused the refresh token: the producer must reconnect.
+pub async fn mark_revoked(
+    db: &D1Database,
+    row: &ConnectionRow,
+    warning: &str,
+    now: Millis,
+) -> Result<()> {
+    let sql = "\
+UPDATE dropbox_connections
+SET status = 'needs_reconnect', warning = ?3, access_token_enc = NULL, updated_at = ?4
+WHERE producer_id = ?1 AND refresh_token_enc = ?2";
+    run(
+        db,
+        sql,
+        &[
+            row.producer_id.as_str().into(),
+            row.refresh_token_enc.as_str().into(),
+            warning.into(),
+            now.into(),
+        ],
+    )
+    .await
+    .map(drop)
+}
+
+/// Connections whose access token expires before `before` (or has none).
+pub async fn due_for_refresh(db: &D1Database, before: Millis) -> Result<Vec<ConnectionRow>> {
+    let sql = "\
+SELECT producer_id, account_id, status, refresh_token_enc, access_token_enc, access_expires_at
+FROM dropbox_connections
+WHERE status = 'ok' AND (access_expires_at IS NULL OR access_expires_at < ?1)
+ORDER BY access_expires_at
+LIMIT 500";
+    statement(db, sql, &[before.into()])?.all().await?.results()
+}

@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""A local stand-in for the parts of the Dropbox HTTP API sharepage uses.
+
+Same paths, headers, JSON shapes, error bodies and status codes as Dropbox
+documents them, for tests and local development (it never ships with the
+worker):
+
+  GET  /oauth2/authorize          the consent page; redirects back with a code
+  POST /oauth2/token              authorization_code and refresh_token grants
+  POST /2/files/get_temporary_link
+  POST /2/files/download_zip      a real ZIP; argument in Dropbox-API-Arg
+  GET  /tl/<id>/<name>            temporary links: bytes, Range (206), expiry
+
+Signing in on the consent page is stood in for by `login=<account_id>` in the
+authorize URL (and `deny=1` declines). Everything else a test controls lives
+under /__standin/ (see `control`): accounts and their files, token lifetimes,
+fault injection (429 with Retry-After, 500, delays, revoked refresh tokens,
+expired tokens and links) and a log of the Dropbox calls each account made.
+
+Only the standard library: python3 is all it needs.
+"""
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import math
+import secrets
+import struct
+import sys
+import threading
+import time
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+LINK_LIFE_S = 4 * 3600
+ZIP_MAX_BYTES = 20 * 1024**3
+ZIP_MAX_ENTRIES = 10_000
+
+
+def tone_wav(seed: str, seconds: float = 2.0, rate: int = 8000) -> bytes:
+    """A short, quiet sine tone, so a browser really plays demo files."""
+    freq = 220 + int(hashlib.sha256(seed.encode()).hexdigest()[:4], 16) % 440
+    n = int(seconds * rate)
+    frames = b"".join(
+        struct.pack("<h", int(6000 * math.sin(2 * math.pi * freq * i / rate)))
+        for i in range(n)
+    )
+    header = b"RIFF" + struct.pack("<I", 36 + len(frames)) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+    return header + b"data" + struct.pack("<I", len(frames)) + frames
+
+
+def content_for(path: str, spec: dict) -> bytes:
+    if "content" in spec:
+        return spec["content"].encode()
+    if path.lower().endswith(".wav") and "size" not in spec:
+        return tone_wav(path)
+    size = spec.get("size", 1024)
+    seed = hashlib.sha256(path.encode()).digest()
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+class Account:
+    def __init__(self, account_id, spec):
+        self.id = account_id
+        self.files = {}  # path_lower -> (path_display, spec)
+        for path, file_spec in spec.get("files", {}).items():
+            self.files[path.lower()] = (path, file_spec or {})
+        self.expires_in = spec.get("expires_in", 14400)
+        # Dropbox's limit is 10 000 entries; tests lower it to reach it cheaply.
+        self.zip_max_entries = spec.get("zip_max_entries", ZIP_MAX_ENTRIES)
+        self.faults = []
+        self.log = []
+
+    def folder_entries(self, folder_lower):
+        prefix = folder_lower.rstrip("/") + "/"
+        return sorted(
+            (display, spec)
+            for lower, (display, spec) in self.files.items()
+            if lower.startswith(prefix)
+        )
+
+    def lookup(self, path):
+        """("file", display, spec), ("folder", display, None) or None."""
+        lower = path.lower().rstrip("/")
+        if lower in self.files:
+            display, spec = self.files[lower]
+            return ("file", display, spec)
+        entries = self.folder_entries(lower)
+        if entries:
+            # The folder's own spelling, from the first file under it.
+            display = entries[0][0][: len(lower)]
+            return ("folder", display, None)
+        return None
+
+
+class State:
+    def __init__(self, app_key, app_secret):
+        self.lock = threading.Lock()
+        self.app_key = app_key
+        self.app_secret = app_secret
+        self.accounts = {}
+        self.codes = {}  # code -> (account_id, redirect_uri, expires)
+        self.access = {}  # token -> [account_id, expires]
+        self.refresh = {}  # token -> account_id (absent once revoked)
+        self.links = {}  # id -> [account_id, path_lower, expires]
+        self.unattributed = []
+
+    def new_account(self, spec):
+        account_id = spec.get("account_id") or "dbid:" + secrets.token_urlsafe(12)
+        self.accounts[account_id] = Account(account_id, spec)
+        return account_id
+
+
+def dbx_error(summary_tag, error):
+    return {"error_summary": summary_tag + "/..", "error": error}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "dropbox-standin"
+    state: State = None
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("standin: " + fmt % args + "\n")
+
+    # ---- plumbing -------------------------------------------------------
+    def body(self):
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def reply(self, status, body=b"", content_type="application/json", headers=()):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+            if content_type == "application/json":
+                content_type = "text/plain; charset=utf-8"
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        if body or status not in (204, 304):
+            self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def record(self, account, endpoint, status):
+        entry = {"endpoint": endpoint, "status": status, "at": time.time()}
+        with self.state.lock:
+            (account.log if account else self.state.unattributed).append(entry)
+
+    def injected(self, account, endpoint):
+        """Applies the next fault queued for this account and endpoint.
+        Returns True when the fault answered the request itself."""
+        if account is None:
+            return False
+        with self.state.lock:
+            fault = next(
+                (f for f in account.faults if f["endpoint"] in (endpoint, "*")), None
+            )
+            if fault is None:
+                return False
+            fault["times"] -= 1
+            if fault["times"] <= 0:
+                account.faults.remove(fault)
+        if fault.get("delay_ms"):
+            time.sleep(fault["delay_ms"] / 1000)
+        status = fault.get("status")
+        if status is None:
+            return False
+        self.record(account, endpoint, status)
+        if status == 429:
+            retry = fault.get("retry_after", 1)
+            error = {"reason": {".tag": "too_many_requests"}, "retry_after": retry}
+            self.reply(429, dbx_error("too_many_requests", error),
+                       headers=[("retry-after", str(retry))])
+        else:
+            self.reply(status, "Internal Server Error" if status >= 500 else "")
+        return True
+
+    def bearer_account(self, endpoint):
+        """The account an access token belongs to, or answers 401 itself."""
+        auth = self.headers.get("authorization", "")
+        token = auth[7:] if auth.lower().startswith("bearer ") else None
+        with self.state.lock:
+            entry = self.state.access.get(token)
+            account = self.state.accounts.get(entry[0]) if entry else None
+        if account is None:
+            self.record(None, endpoint, 401)
+            self.reply(401, dbx_error("invalid_access_token",
+                                      {".tag": "invalid_access_token"}))
+            return None
+        if self.injected(account, endpoint):
+            return None
+        if entry[1] <= time.time():
+            self.record(account, endpoint, 401)
+            self.reply(401, dbx_error("expired_access_token",
+                                      {".tag": "expired_access_token"}))
+            return None
+        return account
+
+    def path_error(self, account, endpoint, tag):
+        self.record(account, endpoint, 409)
+        self.reply(409, dbx_error("path/" + tag, {".tag": "path", "path": {".tag": tag}}))
+
+    def metadata(self, kind, display):
+        meta = {".tag": kind, "name": display.rsplit("/", 1)[-1],
+                "path_lower": display.lower(), "path_display": display,
+                "id": "id:" + hashlib.sha256(display.lower().encode()).hexdigest()[:16]}
+        return meta
+
+    # ---- Dropbox --------------------------------------------------------
+    def do_GET(self):
+        url = urlsplit(self.path)
+        if url.path == "/oauth2/authorize":
+            return self.authorize(parse_qs(url.query))
+        if url.path.startswith("/tl/"):
+            return self.temporary_link_bytes(url.path)
+        if url.path.startswith("/__standin/"):
+            return self.control("GET", url.path)
+        self.reply(404, "Not Found")
+
+    do_HEAD = do_GET
+
+    def do_POST(self):
+        url = urlsplit(self.path)
+        routes = {
+            "/oauth2/token": self.token,
+            "/2/files/get_temporary_link": self.get_temporary_link,
+            "/2/files/download_zip": self.download_zip,
+        }
+        if url.path in routes:
+            return routes[url.path]()
+        if url.path.startswith("/__standin/"):
+            return self.control("POST", url.path)
+        self.reply(404, "Not Found")
+
+    def authorize(self, query):
+        one = lambda name: (query.get(name) or [""])[0]
+        if one("client_id") != self.state.app_key:
+            return self.reply(400, "<h1>Invalid client_id</h1>", "text/html")
+        if one("response_type") != "code" or not one("redirect_uri"):
+            return self.reply(400, "<h1>Invalid request</h1>", "text/html")
+        login, redirect, state = one("login"), one("redirect_uri"), one("state")
+        if not login:
+            # The consent page: one "Allow" link per account, as if signed in.
+            with self.state.lock:
+                accounts = list(self.state.accounts)
+            base = self.path
+            items = "".join(
+                f'<li><a href="{base}&amp;login={quote(a)}">Allow as {a}</a></li>'
+                for a in accounts
+            )
+            page = f"<!doctype html><title>Dropbox stand-in</title><h1>Allow access?</h1><ul>{items}</ul>"
+            return self.reply(200, page, "text/html; charset=utf-8")
+        params = {"state": state} if state else {}
+        if one("deny"):
+            params.update(error="access_denied",
+                          error_description="The user chose not to give your app access to their Dropbox account.")
+        else:
+            with self.state.lock:
+                if login not in self.state.accounts:
+                    return self.reply(400, "<h1>Unknown account</h1>", "text/html")
+                code = secrets.token_urlsafe(24)
+                self.state.codes[code] = (login, redirect, time.time() + 600)
+            params["code"] = code
+        sep = "&" if "?" in redirect else "?"
+        self.reply(302, "", "text/html", [("location", redirect + sep + urlencode(params))])
+
+    def token(self):
+        form = {k: v[0] for k, v in parse_qs(self.body().decode("utf-8", "replace")).items()}
+        client_id, secret = form.get("client_id"), form.get("client_secret")
+        auth = self.headers.get("authorization", "")
+        if auth.lower().startswith("basic "):
+            try:
+                client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+            except Exception:
+                client_id = None
+        grant = form.get("grant_type")
+        with self.state.lock:
+            if grant == "authorization_code":
+                account_id = (self.state.codes.get(form.get("code")) or (None,))[0]
+            else:
+                account_id = self.state.refresh.get(form.get("refresh_token"))
+            account = self.state.accounts.get(account_id)
+        if self.injected(account, "token"):
+            return
+        if (client_id, secret) != (self.state.app_key, self.state.app_secret):
+            self.record(account, "token", 400)
+            return self.reply(400, {"error": "invalid_client",
+                                    "error_description": "Invalid client_id or client_secret"})
+        if grant == "authorization_code":
+            with self.state.lock:
+                entry = self.state.codes.pop(form.get("code"), None)
+            if not entry or entry[2] < time.time() or entry[1] != form.get("redirect_uri"):
+                self.record(account, "token", 400)
+                error = "redirect_uri mismatch" if entry else "code doesn't exist or has expired"
+                return self.reply(400, {"error": "invalid_grant", "error_description": error})
+            answer = self.issue(account, refresh=True)
+        elif grant == "refresh_token":
+            if account is None:
+                self.record(None, "token", 400)
+                return self.reply(400, {"error": "invalid_grant",
+                                        "error_description": "refresh token is invalid or revoked"})
+            answer = self.issue(account, refresh=False)
+        else:
+            self.record(account, "token", 400)
+            return self.reply(400, {"error": "unsupported_grant_type"})
+        self.record(account, "token", 200)
+        self.reply(200, answer)
+
+    def issue(self, account, refresh):
+        access = "sl." + secrets.token_urlsafe(32)
+        answer = {"access_token": access, "token_type": "bearer",
+                  "expires_in": account.expires_in}
+        with self.state.lock:
+            self.state.access[access] = [account.id, time.time() + account.expires_in]
+            if refresh:
+                rt = secrets.token_urlsafe(32)
+                self.state.refresh[rt] = account.id
+                answer.update(refresh_token=rt, scope="files.content.read",
+                              uid=str(abs(hash(account.id)) % 10**9), account_id=account.id)
+        return answer
+
+    def get_temporary_link(self):
+        endpoint = "get_temporary_link"
+        raw = self.body()
+        if not self.headers.get("content-type", "").startswith("application/json"):
+            self.record(None, endpoint, 400)
+            return self.reply(400, 'Error in call to API function "files/get_temporary_link": '
+                                   'Bad HTTP "Content-Type" header. Expecting one of "application/json".')
+        account = self.bearer_account(endpoint)
+        if account is None:
+            return
+        try:
+            path = json.loads(raw)["path"]
+        except Exception:
+            self.record(account, endpoint, 400)
+            return self.reply(400, 'Error in call to API function "files/get_temporary_link": '
+                                   "request body: could not decode input as JSON")
+        found = account.lookup(path)
+        if found is None:
+            return self.path_error(account, endpoint, "not_found")
+        kind, display, spec = found
+        if kind != "file":
+            return self.path_error(account, endpoint, "not_file")
+        link_id = secrets.token_urlsafe(16)
+        with self.state.lock:
+            self.state.links[link_id] = [account.id, display.lower(), time.time() + LINK_LIFE_S]
+        host = self.headers.get("host")
+        name = quote(display.rsplit("/", 1)[-1])
+        meta = self.metadata("file", display)
+        meta["size"] = len(content_for(display, spec))
+        self.record(account, endpoint, 200)
+        self.reply(200, {"metadata": meta, "link": f"http://{host}/tl/{link_id}/{name}"})
+
+    def download_zip(self):
+        endpoint = "download_zip"
+        self.body()
+        arg = self.headers.get("dropbox-api-arg", "")
+        try:
+            arg.encode("ascii")
+            path = json.loads(arg)["path"]
+        except Exception:
+            self.record(None, endpoint, 400)
+            return self.reply(400, 'Error in call to API function "files/download_zip": '
+                                   'HTTP header "Dropbox-API-Arg": could not decode input as JSON')
+        account = self.bearer_account(endpoint)
+        if account is None:
+            return
+        found = account.lookup(path)
+        if found is None:
+            return self.path_error(account, endpoint, "not_found")
+        kind, display, _ = found
+        if kind != "folder":
+            return self.path_error(account, endpoint, "not_folder")
+        entries = account.folder_entries(display.lower())
+        sizes = [s.get("size", 0) for _, s in entries]
+        if len(entries) + 1 > account.zip_max_entries:
+            self.record(account, endpoint, 409)
+            return self.reply(409, dbx_error("too_many_files", {".tag": "too_many_files"}))
+        if sum(sizes) >= ZIP_MAX_BYTES or any(s >= 4 * 1024**3 for s in sizes):
+            self.record(account, endpoint, 409)
+            return self.reply(409, dbx_error("too_large", {".tag": "too_large"}))
+        top = display.rsplit("/", 1)[-1]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file_display, spec in entries:
+                inner = top + file_display[len(display):]
+                archive.writestr(inner, content_for(file_display, spec))
+        result = json.dumps({"metadata": self.metadata("folder", display)}, ensure_ascii=True)
+        self.record(account, endpoint, 200)
+        self.reply(200, buffer.getvalue(), "application/zip",
+                   [("dropbox-api-result", result)])
+
+    def temporary_link_bytes(self, path):
+        link_id = path.split("/")[2]
+        with self.state.lock:
+            entry = self.state.links.get(link_id)
+            account = self.state.accounts.get(entry[0]) if entry else None
+        if account is None:
+            return self.reply(404, "Not Found", "text/plain")
+        if entry[2] <= time.time():
+            self.record(account, "link", 410)
+            return self.reply(410, "This link has expired.", "text/plain")
+        display, spec = account.files[entry[1]]
+        data = content_for(display, spec)
+        content_type = "audio/wav" if display.lower().endswith(".wav") else "application/octet-stream"
+        ranges = self.headers.get("range")
+        if ranges:
+            span = parse_range(ranges, len(data))
+            if span is None:
+                self.record(account, "link", 416)
+                return self.reply(416, "", content_type,
+                                  [("content-range", f"bytes */{len(data)}")])
+            start, end = span
+            self.record(account, "link", 206)
+            return self.reply(206, data[start:end + 1], content_type,
+                              [("content-range", f"bytes {start}-{end}/{len(data)}"),
+                               ("accept-ranges", "bytes")])
+        self.record(account, "link", 200)
+        self.reply(200, data, content_type, [("accept-ranges", "bytes")])
+
+    # ---- test control -----------------------------------------------------
+    def control(self, method, path):
+        parts = path.strip("/").split("/")[1:]
+        spec = json.loads(self.body() or b"{}") if method == "POST" else {}
+        state = self.state
+        if parts == ["accounts"] and method == "POST":
+            with state.lock:
+                account_id = state.new_account(spec)
+            return self.reply(200, {"account_id": account_id})
+        if parts == ["log"]:
+            return self.reply(200, state.unattributed)
+        if len(parts) < 3 or parts[0] != "accounts":
+            return self.reply(404, {"error": "unknown control"})
+        with state.lock:
+            account = state.accounts.get(parts[1])
+        if account is None:
+            return self.reply(404, {"error": "unknown account"})
+        action = parts[2]
+        with state.lock:
+            if action == "log" and method == "GET":
+                return self.reply(200, account.log)
+            if action == "faults" and method == "POST":
+                if spec.get("clear"):
+                    account.faults.clear()
+                for fault in spec.get("faults", []):
+                    fault.setdefault("endpoint", "*")
+                    fault.setdefault("times", 1)
+                    account.faults.append(fault)
+                return self.reply(200, {"queued": len(account.faults)})
+            if action == "settings" and method == "POST":
+                account.expires_in = spec.get("expires_in", account.expires_in)
+                return self.reply(200, {"expires_in": account.expires_in})
+            if action == "files" and method == "POST":
+                for p, file_spec in spec.get("files", {}).items():
+                    account.files[p.lower()] = (p, file_spec or {})
+                return self.reply(200, {"files": len(account.files)})
+            if action == "revoke" and method == "POST":
+                # As when the user unlinks the app: every token stops working.
+                state.refresh = {t: a for t, a in state.refresh.items() if a != account.id}
+                state.access = {t: e for t, e in state.access.items() if e[0] != account.id}
+                return self.reply(200, {})
+            if action == "expire_access_tokens" and method == "POST":
+                for entry in state.access.values():
+                    if entry[0] == account.id:
+                        entry[1] = time.time() - 1
+                return self.reply(200, {})
+            if action == "expire_links" and method == "POST":
+                for entry in state.links.values():
+                    if entry[0] == account.id:
+                        entry[2] = time.time() - 1
+                return self.reply(200, {})
+        self.reply(404, {"error": "unknown control"})
+
+
+def parse_range(header, size):
+    """The one byte range of a `Range: bytes=…` header, or None."""
+    if not header.startswith("bytes=") or "," in header or size == 0:
+        return None
+    first, _, last = header[6:].strip().partition("-")
+    try:
+        if first == "":
+            length = int(last)
+            if length <= 0:
+                return None
+            return max(size - length, 0), size - 1
+        start = int(first)
+        end = int(last) if last else size - 1
+    except ValueError:
+        return None
+    if start >= size or end < start:
+        return None
+    return start, min(end, size - 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8788)
+    parser.add_argument("--app-key", default="standin-app-key")
+    parser.add_argument("--app-secret", default="standin-app-secret")
+    parser.add_argument("--accounts", help="JSON file: a list of account specs to create")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    state = State(args.app_key, args.app_secret)
+    if args.accounts:
+        with open(args.accounts) as f:
+            for spec in json.load(f):
+                state.new_account(spec)
+    Handler.state = state
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    server.verbose = args.verbose
+    print(f"dropbox stand-in on http://127.0.0.1:{args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

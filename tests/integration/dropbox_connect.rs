@@ -1,0 +1,215 @@
+//! Connecting Dropbox, and keeping the connection alive: OAuth through the
+//! stand-in, refresh on demand and from the cron, revocation.
+
+use serde_json::{json, Value};
+
+use crate::standin::{authorize_url, connect, connected, Account};
+use crate::support::{get, new_producer, send_to, str_of, visit, Body, Producer};
+
+fn dropbox_state(producer: &Producer) -> Value {
+    producer.call("GET", "/api/me", None).json()["dropbox"].clone()
+}
+
+/// A track with one master at `path`, in a share allowing masters: answers
+/// (share token, track id, file id).
+fn shared_file(producer: &Producer, path: &str) -> (String, String, String) {
+    let track =
+        producer.track(json!({"title": "Song", "files": [{"kind": "master", "path": path}]}));
+    let share = producer.share(json!({"track_ids": [track["id"]]}));
+    (
+        str_of(&share["token"]).to_string(),
+        str_of(&track["id"]).to_string(),
+        str_of(&track["files"][0]["id"]).to_string(),
+    )
+}
+
+#[test]
+fn connecting_stores_the_account_once_per_link() {
+    let producer = new_producer("connect");
+    assert_eq!(
+        dropbox_state(&producer),
+        json!({"status": "not_connected", "warning": null})
+    );
+
+    let url = authorize_url(&producer);
+    let parsed = url::Url::parse(&url).unwrap();
+    let query: std::collections::HashMap<_, _> = parsed.query_pairs().into_owned().collect();
+    assert_eq!(parsed.path(), "/oauth2/authorize");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["token_access_type"], "offline");
+    assert_eq!(query["client_id"], "standin-app-key");
+    assert!(query["redirect_uri"].ends_with("/oauth/dropbox/callback"));
+    assert!(query["state"].len() >= 22, "the state is unguessable");
+
+    let account = Account::new(json!({"/a.wav": {}}), json!({}));
+    let consent = send_to(
+        "GET",
+        &format!("{url}&login={}", account.id),
+        &[],
+        Body::None,
+    );
+    let callback = consent.header("location").unwrap().to_string();
+    let page = send_to("GET", &callback, &[], Body::None);
+    assert_eq!(page.status, 200, "{}", page.raw);
+    assert!(page.has("Dropbox connected"));
+    assert_eq!(
+        dropbox_state(&producer),
+        json!({"status": "ok", "warning": null})
+    );
+
+    // The same link again: the state was spent.
+    let again = send_to("GET", &callback, &[], Body::None);
+    assert_eq!(again.status, 400);
+    assert!(again.has("This connection link has expired"));
+    assert_eq!(
+        account.calls("token"),
+        1,
+        "a spent state never reaches Dropbox"
+    );
+}
+
+#[test]
+fn bad_or_declined_callbacks_store_nothing() {
+    let producer = new_producer("connect-bad");
+    for query in [
+        "",
+        "?code=abc",
+        "?state=made-up&code=abc",
+        "?code=abc&state=a&state=b",
+    ] {
+        let page = get(&format!("/oauth/dropbox/callback{query}"));
+        assert_eq!(page.status, 400, "{query}: {}", page.raw);
+        assert_eq!(
+            page.header("content-type"),
+            Some("text/html; charset=utf-8")
+        );
+    }
+    let url = authorize_url(&producer);
+    let account = Account::new(json!({}), json!({}));
+    let declined = send_to(
+        "GET",
+        &format!("{url}&login={}&deny=1", account.id),
+        &[],
+        Body::None,
+    );
+    let page = send_to("GET", declined.header("location").unwrap(), &[], Body::None);
+    assert_eq!(page.status, 400);
+    assert!(page.has("Dropbox was not connected"));
+    assert_eq!(dropbox_state(&producer)["status"], "not_connected");
+    assert_eq!(account.calls("token"), 0);
+}
+
+#[test]
+fn an_expired_access_token_is_refreshed_once_and_the_request_retried() {
+    let (producer, account) = connected("refresh", json!({"/Mix/a.wav": {}}), json!({}));
+    let (token, _, file) = shared_file(&producer, "/Mix/a.wav");
+    account.expire_access_tokens();
+    let page = visit(&format!("/s/{token}/files/{file}"));
+    assert_eq!(page.status, 302, "{}", page.raw);
+    let log = account.log();
+    let tail: Vec<_> = log[log.len() - 3..]
+        .iter()
+        .map(|(e, s)| (e.as_str(), *s))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("get_temporary_link", 401),
+            ("token", 200),
+            ("get_temporary_link", 200)
+        ]
+    );
+}
+
+#[test]
+fn concurrent_refreshes_leave_a_working_token() {
+    let files: serde_json::Map<String, Value> = (0..12)
+        .map(|i| (format!("/Many/{i}.wav"), json!({})))
+        .collect();
+    let (producer, account) = connected("refresh-many", Value::Object(files), json!({}));
+    let shared: Vec<_> = (0..12)
+        .map(|i| shared_file(&producer, &format!("/Many/{i}.wav")))
+        .collect();
+    account.expire_access_tokens();
+    std::thread::scope(|s| {
+        for (token, _, file) in &shared[..10] {
+            s.spawn(move || {
+                let page = visit(&format!("/s/{token}/files/{file}"));
+                assert_eq!(page.status, 302, "{}", page.raw);
+            });
+        }
+    });
+    let refreshes = account.calls("token");
+    // Whichever refresh was stored last, the stored token works: the next
+    // file needs no refresh.
+    let (token, _, file) = &shared[11];
+    assert_eq!(visit(&format!("/s/{token}/files/{file}")).status, 302);
+    assert_eq!(account.calls("token"), refreshes);
+    assert_eq!(
+        account.log().last().unwrap(),
+        &("get_temporary_link".to_string(), 200)
+    );
+}
+
+#[test]
+fn the_cron_refreshes_tokens_that_expire_within_the_hour() {
+    let (_, soon) = connected("cron-soon", json!({}), json!({"expires_in": 1800}));
+    let (_, later) = connected("cron-later", json!({}), json!({"expires_in": 14400}));
+    let before = (soon.calls("token"), later.calls("token"));
+    let page = get("/__scheduled?cron=*/15+*+*+*+*");
+    assert_eq!(page.status, 200, "{}", page.raw);
+    assert_eq!(soon.calls("token"), before.0 + 1, "{:?}", soon.log());
+    assert_eq!(
+        later.calls("token"),
+        before.1,
+        "a token with hours left is left alone"
+    );
+}
+
+#[test]
+fn a_revoked_connection_warns_the_producer_and_pauses_files_not_pages() {
+    let (producer, account) = connected("revoked", json!({"/R/a.wav": {}}), json!({}));
+    let (token, track, file) = shared_file(&producer, "/R/a.wav");
+    account.revoke();
+    let download = visit(&format!("/s/{token}/files/{file}"));
+    assert_eq!(download.status, 503, "{}", download.raw);
+    assert!(download.header("retry-after").is_some());
+    assert!(download.has("Files are temporarily unavailable"));
+
+    let state = dropbox_state(&producer);
+    assert_eq!(state["status"], "needs_reconnect");
+    assert!(str_of(&state["warning"]).contains("connect Dropbox again"));
+    let shares = producer.call("GET", "/api/shares", None).json();
+    let id = str_of(&shares["shares"][0]["id"]).to_string();
+    let details = producer
+        .call("GET", &format!("/api/shares/{id}"), None)
+        .json();
+    assert_eq!(details["warning"], state["warning"]);
+    assert_eq!(
+        details["stats"]["total_downloads"], 0,
+        "a failed download is not counted"
+    );
+
+    let page = visit(&format!("/s/{token}"));
+    assert_eq!(page.status, 200);
+    assert!(page.has("Playback and downloads are temporarily unavailable"));
+    assert!(!page.has(&format!("href=\"/s/{token}/files/{file}\"")));
+    assert_eq!(get(&format!("/s/{token}/play/{track}")).status, 503);
+    let calls = account.log().len();
+    assert_eq!(visit(&format!("/s/{token}/files/{file}")).status, 503);
+    assert_eq!(
+        account.log().len(),
+        calls,
+        "a known-revoked account is not asked again"
+    );
+
+    // Reconnecting (here to a new account) replaces the tokens and clears it.
+    let fresh = Account::new(json!({"/R/a.wav": {}}), json!({}));
+    assert_eq!(connect(&producer, &fresh).status, 200);
+    assert_eq!(
+        dropbox_state(&producer),
+        json!({"status": "ok", "warning": null})
+    );
+    assert_eq!(visit(&format!("/s/{token}/files/{file}")).status, 302);
+    assert_eq!(fresh.calls("get_temporary_link"), 1);
+}
