@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Latency through the real worker under wrangler dev (local workerd and D1),
-# sequential requests over loopback: share pages, then API calls (a share's
-# details with 100 000 events among them). Prints p50, p95 and max in
+# sequential requests over loopback: share pages, API calls (a share's
+# details with 100 000 events among them), then downloads through the
+# Dropbox stand-in (a cached temporary link, and a ZIP streamed through). Prints p50, p95 and max in
 # milliseconds. Usage: scripts/bench-http.sh [REQUESTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,9 @@ scripts/setup.sh >/dev/null
 . scripts/stack.sh
 make -s worker >/dev/null
 
-throwaway_stack schema.sql tests/fixtures/*.sql
+WORKER_ARGS=()
+standin_stack scripts/demo-dropbox.json schema.sql tests/fixtures/*.sql scripts/demo.sql
+connect_dropbox "$BASE_URL" "$(sed -n 's/^-- \(sp\..*\)$/\1/p' scripts/demo.sql)" dbid:demo-nightowl
 
 # The fixture producer's key (tests/fixtures/api_stats.sql).
 key=$(sed -n 's/^-- API key (fixture only): //p' tests/fixtures/api_stats.sql)
@@ -31,9 +34,14 @@ bench "/s/it-featured (preview bot)" /s/it-featured -A "Slackbot 1.0"
 bench /s/it-list /s/it-list
 bench /s/no-such-token /s/no-such-token
 auth=(-H "authorization: Bearer $key")
+# Downloads are benchmarked as a browser, so each one records its event.
+agent="Mozilla/5.0 (X11; Linux x86_64) bench"
 bench "GET /api/me" /api/me "${auth[@]}"
 bench "GET /api/shares/{7 events}" /api/shares/shr_stats "${auth[@]}"
 bench "GET /api/shares/{100k+100k events}" /api/shares/shr_stats_big "${auth[@]}"
 bench "GET /api/shares" /api/shares "${auth[@]}"
 bench "POST /api/tracks" /api/tracks "${auth[@]}" -X POST \
   -d '{"title": "Bench", "bpm": 120, "files": [{"kind": "master", "path": "/Bench.wav"}]}'
+# The first request fetches the link; the warm-up leaves it cached.
+bench "file (cached link, 302)" /s/demo-featured-midnight/files/fil_demo_mid_master -A "$agent"
+bench "folder (ZIP, 96 KB streamed)" /s/demo-featured-midnight/files/fil_demo_mid_stems -A "$agent"

@@ -10,7 +10,8 @@ scripts/setup.sh >/dev/null
 . scripts/stack.sh
 make -s worker >/dev/null
 
-throwaway_stack schema.sql scripts/demo.sql
+WORKER_ARGS=()
+standin_stack scripts/demo-dropbox.json schema.sql scripts/demo.sql
 
 out=tmp/screenshots
 mkdir -p "$out"
@@ -22,6 +23,12 @@ shoot() { # NAME PATH WIDTH HEIGHT
     --screenshot="$out/$1.png" "$BASE_URL$2" >/dev/null 2>&1
   echo "$out/$1.png"
 }
+# Before the demo producer connects Dropbox: pages render, files wait.
+shoot unconnected-desktop /s/demo-featured-midnight 1280 1000
+shoot files-unavailable-phone /s/demo-featured-midnight/files/fil_demo_mid_master 390 900
+demo_key=$(sed -n 's/^-- \(sp\..*\)$/\1/p' scripts/demo.sql)
+connect_dropbox "$BASE_URL" "$demo_key" dbid:demo-nightowl
+shoot forbidden-desktop /s/demo-list-summer-pack/files/fil_demo_neon_stems 1280 800
 shoot featured-phone /s/demo-featured-midnight 390 1300
 shoot featured-desktop /s/demo-featured-midnight 1280 1000
 shoot list-phone /s/demo-list-summer-pack 390 1800

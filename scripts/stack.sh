@@ -54,13 +54,6 @@ start_standin() {
   return 1
 }
 
-# The worker's settings that point it at the stand-in, as wrangler arguments.
-standin_vars() {
-  printf '%s\n' --var "DROPBOX_API_BASE:$DROPBOX_URL" --var "DROPBOX_CONTENT_BASE:$DROPBOX_URL" \
-    --var "DROPBOX_AUTH_BASE:$DROPBOX_URL" --var "DROPBOX_APP_KEY:standin-app-key" \
-    --var "DROPBOX_APP_SECRET:standin-app-secret"
-}
-
 stop_standin() {
   if [ -n "${STANDIN_PID:-}" ]; then
     kill "$STANDIN_PID" 2>/dev/null || true
@@ -89,4 +82,43 @@ throwaway_stack() {
   start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}
   wait_ready "http://127.0.0.1:$port/" "$STACK_STATE/wrangler.log"
   BASE_URL="http://127.0.0.1:$port"
+}
+
+# A fresh key for the Dropbox tokens sealed at rest (base64 of 32 bytes).
+new_encryption_key() {
+  python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())'
+}
+
+# standin_stack ACCOUNTS SQL...: like throwaway_stack, with the worker pointed
+# at a Dropbox stand-in started first (ACCOUNTS: a JSON file of accounts to
+# create, or "" for none) and given a fresh token-encryption key. Sets
+# DROPBOX_URL too.
+standin_stack() {
+  local accounts=$1; shift
+  local args=()
+  if [ -n "$accounts" ]; then args=(--accounts "$accounts"); fi
+  local log; log=$(mktemp)
+  start_standin "$(free_port)" "$log" ${args[@]+"${args[@]}"}
+  WORKER_ARGS+=(--var "TOKEN_ENCRYPTION_KEY:$(new_encryption_key)" $(standin_vars))
+  throwaway_stack "$@"
+}
+
+# The wrangler arguments that point the worker at the stand-in.
+standin_vars() {
+  local var
+  for var in DROPBOX_API_BASE DROPBOX_CONTENT_BASE DROPBOX_AUTH_BASE; do
+    echo --var "$var:$DROPBOX_URL"
+  done
+  echo --var DROPBOX_APP_KEY:standin-app-key --var DROPBOX_APP_SECRET:standin-app-secret
+}
+
+# connect_dropbox BASE_URL API_KEY ACCOUNT: the producer behind API_KEY
+# connects the stand-in's ACCOUNT through the real OAuth flow, as their
+# browser would (the stand-in's consent page takes `login` as the sign-in).
+connect_dropbox() {
+  local base=$1 key=$2 account=$3 url callback
+  url=$(curl -sf -H "authorization: Bearer $key" "$base/api/dropbox/connect" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["authorize_url"])')
+  callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$url&login=$account")
+  curl -sf -o /dev/null "$callback"
 }

@@ -16,23 +16,13 @@ cargo test --lib
 step "building the worker"
 make -s worker
 
-step "the Dropbox stand-in"
-standin_log=$(mktemp)
-start_standin "$(free_port)" "$standin_log"
-trap stop_standin EXIT
-echo "$DROPBOX_URL"
-
-# A fresh operator token and token-encryption key per run, handed to the
-# worker (and the token to the tests).
+# A fresh operator token per run, handed to the worker and to the tests.
 SHAREPAGE_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 export SHAREPAGE_ADMIN_TOKEN
-encryption_key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
-mapfile -t standin_args < <(standin_vars)
-WORKER_ARGS=(--var "ADMIN_TOKEN:$SHAREPAGE_ADMIN_TOKEN" --var "TOKEN_ENCRYPTION_KEY:$encryption_key"
-  "${standin_args[@]}")
+WORKER_ARGS=(--var "ADMIN_TOKEN:$SHAREPAGE_ADMIN_TOKEN")
 
-step "local D1 (schema applied twice: it must be idempotent) and wrangler dev"
-throwaway_stack schema.sql schema.sql tests/fixtures/*.sql
+step "the Dropbox stand-in, local D1 (schema applied twice: it must be idempotent) and wrangler dev"
+standin_stack "" schema.sql schema.sql tests/fixtures/*.sql
 
 step "integration tests against $BASE_URL"
 SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" \

@@ -219,7 +219,7 @@ pub fn attachment(name: &str) -> String {
                 _ => format!("%{b:02X}"),
             })
             .collect();
-    if exact == fallback {
+    if fallback == name {
         format!("attachment; filename=\"{fallback}\"")
     } else {
         format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}")
