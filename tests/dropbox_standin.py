@@ -209,6 +209,22 @@ class Handler(BaseHTTPRequestHandler):
         self.record(account, endpoint, 409)
         self.reply(409, dbx_error("path/" + tag, {".tag": "path", "path": {".tag": tag}}))
 
+    def bad_input(self, account, endpoint, what):
+        """Dropbox answers malformed calls with 400 and plain text."""
+        self.record(account, endpoint, 400)
+        self.reply(400, f'Error in call to API function "files/{endpoint}": {what}')
+
+    def find(self, account, endpoint, path, kind):
+        """(display, spec) of the file or folder at `path`, or answers 409."""
+        found = account.lookup(path)
+        if found is None:
+            self.path_error(account, endpoint, "not_found")
+        elif found[0] != kind:
+            self.path_error(account, endpoint, "not_" + kind)
+        else:
+            return found[1:]
+        return None
+
     def metadata(self, kind, display):
         meta = {".tag": kind, "name": display.rsplit("/", 1)[-1],
                 "path_lower": display.lower(), "path_display": display,
@@ -332,24 +348,20 @@ class Handler(BaseHTTPRequestHandler):
         endpoint = "get_temporary_link"
         raw = self.body()
         if not self.headers.get("content-type", "").startswith("application/json"):
-            self.record(None, endpoint, 400)
-            return self.reply(400, 'Error in call to API function "files/get_temporary_link": '
-                                   'Bad HTTP "Content-Type" header. Expecting one of "application/json".')
+            return self.bad_input(None, endpoint, 'Bad HTTP "Content-Type" header. '
+                                                  'Expecting one of "application/json".')
         account = self.bearer_account(endpoint)
         if account is None:
             return
         try:
             path = json.loads(raw)["path"]
         except Exception:
-            self.record(account, endpoint, 400)
-            return self.reply(400, 'Error in call to API function "files/get_temporary_link": '
-                                   "request body: could not decode input as JSON")
-        found = account.lookup(path)
+            return self.bad_input(account, endpoint,
+                                  "request body: could not decode input as JSON")
+        found = self.find(account, endpoint, path, "file")
         if found is None:
-            return self.path_error(account, endpoint, "not_found")
-        kind, display, spec = found
-        if kind != "file":
-            return self.path_error(account, endpoint, "not_file")
+            return
+        display, spec = found
         link_id = secrets.token_urlsafe(16)
         with self.state.lock:
             self.state.links[link_id] = [account.id, display.lower(), time.time() + LINK_LIFE_S]
@@ -368,18 +380,15 @@ class Handler(BaseHTTPRequestHandler):
             arg.encode("ascii")
             path = json.loads(arg)["path"]
         except Exception:
-            self.record(None, endpoint, 400)
-            return self.reply(400, 'Error in call to API function "files/download_zip": '
-                                   'HTTP header "Dropbox-API-Arg": could not decode input as JSON')
+            return self.bad_input(None, endpoint, 'HTTP header "Dropbox-API-Arg": '
+                                                  "could not decode input as JSON")
         account = self.bearer_account(endpoint)
         if account is None:
             return
-        found = account.lookup(path)
+        found = self.find(account, endpoint, path, "folder")
         if found is None:
-            return self.path_error(account, endpoint, "not_found")
-        kind, display, _ = found
-        if kind != "folder":
-            return self.path_error(account, endpoint, "not_folder")
+            return
+        display = found[0]
         entries = account.folder_entries(display.lower())
         sizes = [s.get("size", 0) for _, s in entries]
         if len(entries) + 1 > account.zip_max_entries:

@@ -13,6 +13,15 @@ use crate::pages;
 use crate::policy::Millis;
 use crate::{art, model::ShareRow};
 
+/// The request being served, and what every handler here needs with it.
+pub struct Visit<'a> {
+    pub req: &'a Request,
+    pub env: &'a Env,
+    pub ctx: &'a Context,
+    pub now: Millis,
+    pub nonce: &'a str,
+}
+
 /// What a handler answers: a page or redirect, or headers with a streamed body.
 pub enum Delivered {
     Reply(Reply),
@@ -44,11 +53,11 @@ fn failed(answer: &Answer, share: &ShareRow, nonce: &str) -> Delivered {
     ))
 }
 
-async fn link(env: &Env, ctx: &Context, target: Target<'_>) -> std::result::Result<String, Answer> {
-    let db = env.d1("DB").map_err(|_| Answer::Unavailable)?;
+async fn link(v: &Visit<'_>, target: Target<'_>) -> std::result::Result<String, Answer> {
+    let db = v.env.d1("DB").map_err(|_| Answer::Unavailable)?;
     client::temporary_link(
-        env,
-        ctx,
+        v.env,
+        v.ctx,
         &db,
         target.connection,
         target.subject,
@@ -58,61 +67,46 @@ async fn link(env: &Env, ctx: &Context, target: Target<'_>) -> std::result::Resu
 }
 
 /// `GET /s/{token}/play/{track_id}`: never counted, allowed for any share.
-pub async fn play(
-    env: &Env,
-    ctx: &Context,
-    token: &str,
-    track_id: &str,
-    now: Millis,
-    nonce: &str,
-) -> Result<Delivered> {
-    let data = store::delivery::track_files(&env.d1("DB")?, token, track_id).await?;
-    let target = match delivery::play(&data, track_id, now) {
+pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Delivered> {
+    let data = store::delivery::track_files(&v.env.d1("DB")?, token, track_id).await?;
+    let target = match delivery::play(&data, track_id, v.now) {
         Ok(target) => target,
-        Err(refusal) => return Ok(refused(refusal, nonce)),
+        Err(refusal) => return Ok(refused(refusal, v.nonce)),
     };
-    Ok(match link(env, ctx, target).await {
+    Ok(match link(v, target).await {
         Ok(link) => Delivered::Reply(Reply::redirect(&link)),
-        Err(answer) => failed(&answer, target.share, nonce),
+        Err(answer) => failed(&answer, target.share, v.nonce),
     })
 }
 
 /// `GET /s/{token}/files/{file_id}`: a redirect for a file, a ZIP for a
 /// folder; a visitor's successful GET is one download event.
-pub async fn file(
-    req: &Request,
-    env: &Env,
-    ctx: &Context,
-    token: &str,
-    file_id: &str,
-    now: Millis,
-    nonce: &str,
-) -> Result<Delivered> {
-    let db = env.d1("DB")?;
+pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Delivered> {
+    let db = v.env.d1("DB")?;
     let data = store::delivery::file(&db, token, file_id).await?;
-    let (target, file) = match delivery::download(&data, now) {
+    let (target, file) = match delivery::download(&data, v.now) {
         Ok(found) => found,
-        Err(refusal) => return Ok(refused(refusal, nonce)),
+        Err(refusal) => return Ok(refused(refusal, v.nonce)),
     };
     let share = target.share;
-    let head = req.method() == worker::Method::Head;
+    let head = v.req.method() == worker::Method::Head;
     let delivered = if file.is_folder {
         // A HEAD learns what it would get without Dropbox building a ZIP.
         if head {
             return Ok(Delivered::Reply(Reply::zip(file_name(&file.path))));
         }
-        match zip(env, &db, target).await {
+        match zip(v.env, &db, target).await {
             Ok(body) => Delivered::Stream(Reply::zip(file_name(&file.path)), body),
-            Err(answer) => return Ok(failed(&answer, share, nonce)),
+            Err(answer) => return Ok(failed(&answer, share, v.nonce)),
         }
     } else {
-        match link(env, ctx, target).await {
+        match link(v, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),
-            Err(answer) => return Ok(failed(&answer, share, nonce)),
+            Err(answer) => return Ok(failed(&answer, share, v.nonce)),
         }
     };
-    if visit(req) {
-        record_download(req, ctx, db, &share.id, file, now);
+    if visit(v.req) {
+        record_download(v, db, &share.id, file);
     }
     Ok(delivered)
 }
@@ -140,17 +134,10 @@ async fn zip(
     Ok(response.into_parts().1)
 }
 
-fn record_download(
-    req: &Request,
-    ctx: &Context,
-    db: worker::D1Database,
-    share_id: &str,
-    file: &FileRow,
-    now: Millis,
-) {
-    let country = req.cf().and_then(|cf| cf.country());
+fn record_download(v: &Visit<'_>, db: worker::D1Database, share_id: &str, file: &FileRow) {
+    let (now, country) = (v.now, v.req.cf().and_then(|cf| cf.country()));
     let (share_id, file) = (share_id.to_owned(), file.clone());
-    ctx.wait_until(async move {
+    v.ctx.wait_until(async move {
         if let Err(e) = store::events::record_download(&db, &share_id, &file, now, country).await {
             console_error!("downloads: {e}");
         }
@@ -159,21 +146,14 @@ fn record_download(
 
 /// `GET /s/{token}/art/{track_id}`: the cover from Dropbox, else the
 /// track's generated pattern.
-pub async fn artwork(
-    env: &Env,
-    ctx: &Context,
-    token: &str,
-    track_id: &str,
-    now: Millis,
-    nonce: &str,
-) -> Result<Delivered> {
-    let data = store::delivery::track(&env.d1("DB")?, token, track_id).await?;
+pub async fn artwork(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Delivered> {
+    let data = store::delivery::track(&v.env.d1("DB")?, token, track_id).await?;
     let placeholder =
         |cacheable| Delivered::Reply(Reply::svg(art::placeholder_svg(track_id), cacheable));
-    Ok(match delivery::artwork(&data, now) {
-        Err(refusal) => refused(refusal, nonce),
+    Ok(match delivery::artwork(&data, v.now) {
+        Err(refusal) => refused(refusal, v.nonce),
         Ok(Artwork::Placeholder) => placeholder(true),
-        Ok(Artwork::Dropbox(target)) => match link(env, ctx, target).await {
+        Ok(Artwork::Dropbox(target)) => match link(v, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),
             Err(answer) => {
                 console_error!("artwork: {answer:?}");

@@ -28,6 +28,13 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let nonce = crypto::random_token().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let path = req.path();
     let method = req.method();
+    let visit = || delivery::Visit {
+        req: &req,
+        env: &env,
+        ctx: &ctx,
+        now,
+        nonce: &nonce,
+    };
     let reply = match routes::route(method.as_ref(), &path) {
         Route::SharePage { token } => {
             let loaded = store::pages::share_page(&env.d1("DB")?, token).await;
@@ -45,22 +52,13 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
             })
         }
         Route::Play { token, track_id } => {
-            return delivered(
-                delivery::play(&env, &ctx, token, track_id, now, &nonce).await,
-                &nonce,
-            )
+            return delivered(delivery::play(&visit(), token, track_id).await, &nonce);
         }
         Route::File { token, file_id } => {
-            return delivered(
-                delivery::file(&req, &env, &ctx, token, file_id, now, &nonce).await,
-                &nonce,
-            )
+            return delivered(delivery::file(&visit(), token, file_id).await, &nonce);
         }
         Route::Artwork { token, track_id } => {
-            return delivered(
-                delivery::artwork(&env, &ctx, token, track_id, now, &nonce).await,
-                &nonce,
-            )
+            return delivered(delivery::artwork(&visit(), token, track_id).await, &nonce);
         }
         Route::DropboxCallback => connect::callback(&req, &env, now, &nonce).await,
         Route::Api(route) => api::handle(&mut req, &env, &ctx, route, now).await,
