@@ -155,6 +155,9 @@ fn concurrent_refreshes_leave_a_working_token() {
 fn the_cron_refreshes_tokens_that_expire_within_the_hour() {
     let (_, soon) = connected("cron-soon", json!({}), json!({"expires_in": 1800}));
     let (_, later) = connected("cron-later", json!({}), json!({"expires_in": 14400}));
+    let (unlinked_producer, unlinked) =
+        connected("cron-unlinked", json!({}), json!({"expires_in": 1800}));
+    unlinked.revoke();
     let before = (soon.calls("token"), later.calls("token"));
     let page = get("/__scheduled?cron=*/15+*+*+*+*");
     assert_eq!(page.status, 200, "{}", page.raw);
@@ -163,6 +166,11 @@ fn the_cron_refreshes_tokens_that_expire_within_the_hour() {
         later.calls("token"),
         before.1,
         "a token with hours left is left alone"
+    );
+    // The producer learns of an unlinked app from the cron, before any visitor does.
+    assert_eq!(
+        dropbox_state(&unlinked_producer)["status"],
+        "needs_reconnect"
     );
 }
 
