@@ -120,13 +120,29 @@ struct ErrorView {
     /// The owner of the link, when known: the visitor sees whose link it was.
     producer: Option<ProducerView>,
     theme: ThemeView,
+    /// Where to go back to: the share page, after a refused or failed file.
+    back_url: Option<String>,
 }
 
 /// How long a visitor should wait before retrying our own 503, in seconds.
 const RETRY_AFTER_S: u64 = 30;
 
 pub fn error(kind: ErrorPage, producer: Option<&ProducerRow>, nonce: &str) -> Reply {
+    error_in_share(kind, producer, None, nonce)
+}
+
+/// An error met on one of a live share's file routes: the page offers the way
+/// back to the share. `token` must be one the router accepted.
+pub fn error_in_share(
+    kind: ErrorPage,
+    producer: Option<&ProducerRow>,
+    token: Option<&str>,
+    nonce: &str,
+) -> Reply {
     let model = ErrorView {
+        back_url: token
+            .filter(|_| kind != ErrorPage::Gone)
+            .map(|t| format!("/s/{t}")),
         status: kind.status(),
         heading: kind.heading(),
         message: kind.message(),
@@ -317,5 +333,15 @@ mod tests {
         );
         assert_eq!((r.status, r.header("retry-after")), (503, Some("7")));
         assert!(fixtures::unescape(body(&r)).contains("A link from Night Owl"));
+        assert!(!body(&r).contains("Back to the share"));
+        let owner = fixtures::producer();
+        let r = error_in_share(ErrorPage::Forbidden, Some(&owner), Some("tok"), "n");
+        assert!(fixtures::unescape(body(&r))
+            .contains(r#"<a class="btn" href="/s/tok">Back to the share</a>"#));
+        let gone = error_in_share(ErrorPage::Gone, Some(&owner), Some("tok"), "n");
+        assert!(
+            !body(&gone).contains("Back to the share"),
+            "a dead share is no way back"
+        );
     }
 }

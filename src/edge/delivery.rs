@@ -37,18 +37,21 @@ impl Delivered {
     }
 }
 
-fn refused(refusal: Refusal<'_>, nonce: &str) -> Delivered {
+fn refused(refusal: Refusal<'_>, token: &str, nonce: &str) -> Delivered {
     let owner = refusal.share.map(|s| &s.producer);
-    Delivered::Reply(pages::error(refusal.page, owner, nonce))
+    let back = refusal.share.map(|_| token);
+    Delivered::Reply(pages::error_in_share(refusal.page, owner, back, nonce))
 }
 
-fn failed(answer: &Answer, share: &ShareRow, nonce: &str) -> Delivered {
+fn failed(answer: &Answer, share: &ShareRow, token: &str, nonce: &str) -> Delivered {
     if !matches!(answer, Answer::Missing | Answer::TooLarge) {
         console_error!("dropbox: {answer:?}");
     }
-    Delivered::Reply(pages::error(
-        delivery::failure_page(answer),
+    let page = delivery::failure_page(answer);
+    Delivered::Reply(pages::error_in_share(
+        page,
         Some(&share.producer),
+        Some(token),
         nonce,
     ))
 }
@@ -71,11 +74,11 @@ pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Delivere
     let data = store::delivery::track_files(&v.env.d1("DB")?, token, track_id).await?;
     let target = match delivery::play(&data, track_id, v.now) {
         Ok(target) => target,
-        Err(refusal) => return Ok(refused(refusal, v.nonce)),
+        Err(refusal) => return Ok(refused(refusal, token, v.nonce)),
     };
     Ok(match link(v, target).await {
         Ok(link) => Delivered::Reply(Reply::redirect(&link)),
-        Err(answer) => failed(&answer, target.share, v.nonce),
+        Err(answer) => failed(&answer, target.share, token, v.nonce),
     })
 }
 
@@ -86,7 +89,7 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Delivered
     let data = store::delivery::file(&db, token, file_id).await?;
     let (target, file) = match delivery::download(&data, v.now) {
         Ok(found) => found,
-        Err(refusal) => return Ok(refused(refusal, v.nonce)),
+        Err(refusal) => return Ok(refused(refusal, token, v.nonce)),
     };
     let share = target.share;
     let head = v.req.method() == worker::Method::Head;
@@ -97,12 +100,12 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Delivered
         }
         match zip(v.env, &db, target).await {
             Ok(body) => Delivered::Stream(Reply::zip(file_name(&file.path)), body),
-            Err(answer) => return Ok(failed(&answer, share, v.nonce)),
+            Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
         }
     } else {
         match link(v, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),
-            Err(answer) => return Ok(failed(&answer, share, v.nonce)),
+            Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
         }
     };
     if visit(v.req) {
@@ -151,7 +154,7 @@ pub async fn artwork(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Deliv
     let placeholder =
         |cacheable| Delivered::Reply(Reply::svg(art::placeholder_svg(track_id), cacheable));
     Ok(match delivery::artwork(&data, v.now) {
-        Err(refusal) => refused(refusal, v.nonce),
+        Err(refusal) => refused(refusal, token, v.nonce),
         Ok(Artwork::Placeholder) => placeholder(true),
         Ok(Artwork::Dropbox(target)) => match link(v, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),

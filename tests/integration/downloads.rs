@@ -130,6 +130,7 @@ fn permissions_and_share_state_are_checked_on_every_route() {
     assert_eq!(visit(&format!("/s/{token}/files/{}", files[1])).status, 403);
     let forbidden = visit(&format!("/s/{token}/files/{}", files[1]));
     assert!(forbidden.has("This file isn't part of the download"));
+    assert!(forbidden.has(&format!(r#"href="/s/{token}">Back to the share"#)));
     assert_eq!(
         visit(&format!(
             "/s/{}/files/{}",
