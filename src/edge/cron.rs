@@ -4,7 +4,7 @@
 use futures_util::future::join_all;
 use worker::{console_error, console_log, Date, Env};
 
-use super::dropbox::{Budget, Dropbox, Session};
+use super::dropbox::{Dropbox, Session};
 use super::store;
 use crate::dropbox;
 
@@ -34,12 +34,7 @@ pub async fn refresh_tokens(env: &Env) {
             let db = &db;
             let dropbox = &dropbox;
             async move {
-                let mut session = Session {
-                    dropbox,
-                    db,
-                    connection: connection.clone(),
-                    budget: Budget::new(BUDGET_MS),
-                };
+                let mut session = Session::new(dropbox, db, connection, BUDGET_MS);
                 let result = session.refresh().await;
                 if let Err(answer) = &result {
                     console_error!("cron: {} not refreshed: {answer:?}", connection.producer_id);

@@ -1,9 +1,9 @@
 //! Visitors' play, file and artwork requests: one D1 batch, the core's
 //! decision, then a temporary link (cached) or a streamed ZIP from Dropbox.
 
-use worker::{console_error, Context, Env, Request, Response, ResponseBody, Result};
+use worker::{console_error, Context, D1Database, Env, Request, Response, ResponseBody, Result};
 
-use super::dropbox::{self as client, Budget, Dropbox, Session};
+use super::dropbox::{self as client, Dropbox, Session};
 use super::{respond, store, visit};
 use crate::delivery::{self, Artwork, Refusal, Target};
 use crate::dropbox::{self, Answer};
@@ -56,12 +56,15 @@ fn failed(answer: &Answer, share: &ShareRow, token: &str, nonce: &str) -> Delive
     ))
 }
 
-async fn link(v: &Visit<'_>, target: Target<'_>) -> std::result::Result<String, Answer> {
-    let db = v.env.d1("DB").map_err(|_| Answer::Unavailable)?;
+async fn link(
+    v: &Visit<'_>,
+    db: &D1Database,
+    target: Target<'_>,
+) -> std::result::Result<String, Answer> {
     client::temporary_link(
         v.env,
         v.ctx,
-        &db,
+        db,
         target.connection,
         target.subject,
         target.path,
@@ -71,12 +74,13 @@ async fn link(v: &Visit<'_>, target: Target<'_>) -> std::result::Result<String, 
 
 /// `GET /s/{token}/play/{track_id}`: never counted, allowed for any share.
 pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Delivered> {
-    let data = store::delivery::track_files(&v.env.d1("DB")?, token, track_id).await?;
+    let db = v.env.d1("DB")?;
+    let data = store::delivery::track_files(&db, token, track_id).await?;
     let target = match delivery::play(&data, track_id, v.now) {
         Ok(target) => target,
         Err(refusal) => return Ok(refused(refusal, token, v.nonce)),
     };
-    Ok(match link(v, target).await {
+    Ok(match link(v, &db, target).await {
         Ok(link) => Delivered::Reply(Reply::redirect(&link)),
         Err(answer) => failed(&answer, target.share, token, v.nonce),
     })
@@ -103,7 +107,7 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Delivered
             Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
         }
     } else {
-        match link(v, target).await {
+        match link(v, &db, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),
             Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
         }
@@ -121,23 +125,18 @@ const ZIP_BUDGET_MS: u64 = 8_000;
 /// visitor never sees the producer's token, and nothing is buffered.
 async fn zip(
     env: &Env,
-    db: &worker::D1Database,
+    db: &D1Database,
     target: Target<'_>,
 ) -> std::result::Result<ResponseBody, Answer> {
     let dropbox = Dropbox::from_env(env).ok_or(Answer::Unavailable)?;
-    let mut session = Session {
-        dropbox: &dropbox,
-        db,
-        connection: target.connection.clone(),
-        budget: Budget::new(ZIP_BUDGET_MS),
-    };
+    let mut session = Session::new(&dropbox, db, target.connection, ZIP_BUDGET_MS);
     let response = session
         .call(|config, token| dropbox::download_zip(config, token, target.path))
         .await?;
     Ok(response.into_parts().1)
 }
 
-fn record_download(v: &Visit<'_>, db: worker::D1Database, share_id: &str, file: &FileRow) {
+fn record_download(v: &Visit<'_>, db: D1Database, share_id: &str, file: &FileRow) {
     let (now, country) = (v.now, v.req.cf().and_then(|cf| cf.country()));
     let (share_id, file) = (share_id.to_owned(), file.clone());
     v.ctx.wait_until(async move {
@@ -150,13 +149,14 @@ fn record_download(v: &Visit<'_>, db: worker::D1Database, share_id: &str, file: 
 /// `GET /s/{token}/art/{track_id}`: the cover from Dropbox, else the
 /// track's generated pattern.
 pub async fn artwork(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Delivered> {
-    let data = store::delivery::track(&v.env.d1("DB")?, token, track_id).await?;
+    let db = v.env.d1("DB")?;
+    let data = store::delivery::track(&db, token, track_id).await?;
     let placeholder =
         |cacheable| Delivered::Reply(Reply::svg(art::placeholder_svg(track_id), cacheable));
     Ok(match delivery::artwork(&data, v.now) {
         Err(refusal) => refused(refusal, token, v.nonce),
         Ok(Artwork::Placeholder) => placeholder(true),
-        Ok(Artwork::Dropbox(target)) => match link(v, target).await {
+        Ok(Artwork::Dropbox(target)) => match link(v, &db, target).await {
             Ok(link) => Delivered::Reply(Reply::redirect(&link)),
             Err(answer) => {
                 console_error!("artwork: {answer:?}");

@@ -150,13 +150,27 @@ pub async fn read<T>(
 
 /// Calls made on behalf of one producer's connection, sharing one budget.
 pub struct Session<'a> {
-    pub dropbox: &'a Dropbox,
-    pub db: &'a D1Database,
-    pub connection: ConnectionRow,
-    pub budget: Budget,
+    dropbox: &'a Dropbox,
+    db: &'a D1Database,
+    connection: ConnectionRow,
+    budget: Budget,
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    pub fn new(
+        dropbox: &'a Dropbox,
+        db: &'a D1Database,
+        connection: &ConnectionRow,
+        budget_ms: u64,
+    ) -> Session<'a> {
+        Session {
+            dropbox,
+            db,
+            connection: connection.clone(),
+            budget: Budget::new(budget_ms),
+        }
+    }
+
     fn access_token(&self) -> Option<String> {
         let c = &self.connection;
         if !dropbox::access_usable(c.access_expires_at, now()) {
@@ -251,12 +265,7 @@ pub async fn temporary_link(
         }
     }
     let dropbox = Dropbox::from_env(env).ok_or(Answer::Unavailable)?;
-    let mut session = Session {
-        dropbox: &dropbox,
-        db,
-        connection: connection.clone(),
-        budget: Budget::new(dropbox::VISITOR_BUDGET_MS),
-    };
+    let mut session = Session::new(&dropbox, db, connection, dropbox::VISITOR_BUDGET_MS);
     let response = session
         .call(|config, token| dropbox::temporary_link(config, token, path))
         .await?;
