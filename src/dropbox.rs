@@ -267,10 +267,11 @@ pub fn classify(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
                 .or_else(|| json.pointer("/error/retry_after").and_then(Value::as_u64))
                 .unwrap_or(1),
         },
-        503 if seconds(retry_after).is_some() => Answer::RateLimited {
-            retry_after_s: seconds(retry_after).unwrap_or(1),
+        500..=599 => match seconds(retry_after) {
+            // A 503 that says when to come back is a rate limit by another name.
+            Some(retry_after_s) if status == 503 => Answer::RateLimited { retry_after_s },
+            _ => Answer::Unavailable,
         },
-        500..=599 => Answer::Unavailable,
         409 if summary.starts_with("too_large") || summary.starts_with("too_many_files") => {
             Answer::TooLarge
         }

@@ -76,9 +76,12 @@ pub struct ShareRow {
 
 impl ShareRow {
     pub fn dropbox_ready(&self) -> bool {
-        self.dropbox_status.as_deref() == Some("ok")
+        self.dropbox_status.as_deref() == Some(CONNECTED)
     }
 }
+
+/// The stored status of a Dropbox connection that works (schema.sql).
+pub const CONNECTED: &str = "ok";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProducerRow {
@@ -177,7 +180,7 @@ pub struct ConnectionRow {
 
 impl ConnectionRow {
     pub fn is_ok(&self) -> bool {
-        self.status == "ok"
+        self.status == CONNECTED
     }
 }
 

@@ -95,7 +95,7 @@ pub async fn callback(req: &Request, env: &Env, now: Millis, nonce: &str) -> Rep
     let row = ConnectionRow {
         producer_id: producer,
         account_id: grant.account_id.clone(),
-        status: "ok".into(),
+        status: crate::model::CONNECTED.into(),
         refresh_token_enc: refresh_enc,
         access_token_enc: Some(access_enc),
         access_expires_at: Some(grant.expires_at(now)),

@@ -97,20 +97,20 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Delivered
     };
     let share = target.share;
     let head = v.req.method() == worker::Method::Head;
-    let delivered = if file.is_folder {
+    let name = file_name(&file.path);
+    let fetched = match (file.is_folder, head) {
         // A HEAD learns what it would get without Dropbox building a ZIP.
-        if head {
-            return Ok(Delivered::Reply(Reply::zip(file_name(&file.path))));
-        }
-        match zip(v.env, &db, target).await {
-            Ok(body) => Delivered::Stream(Reply::zip(file_name(&file.path)), body),
-            Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
-        }
-    } else {
-        match link(v, &db, target).await {
-            Ok(link) => Delivered::Reply(Reply::redirect(&link)),
-            Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
-        }
+        (true, true) => return Ok(Delivered::Reply(Reply::zip(name))),
+        (true, false) => zip(v.env, &db, target)
+            .await
+            .map(|body| Delivered::Stream(Reply::zip(name), body)),
+        (false, _) => link(v, &db, target)
+            .await
+            .map(|link| Delivered::Reply(Reply::redirect(&link))),
+    };
+    let delivered = match fetched {
+        Ok(delivered) => delivered,
+        Err(answer) => return Ok(failed(&answer, share, token, v.nonce)),
     };
     if visit(v.req) {
         record_download(v, db, &share.id, file);
