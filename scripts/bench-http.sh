@@ -13,7 +13,7 @@ scripts/setup.sh >/dev/null
 make -s worker >/dev/null
 
 WORKER_ARGS=()
-standin_stack scripts/demo-dropbox.json schema.sql tests/fixtures/*.sql scripts/demo.sql
+standin_stack scripts/demo-dropbox.json tests/fixtures/*.sql scripts/demo.sql
 connect_dropbox "$BASE_URL" "$(sed -n 's/^-- \(sp\..*\)$/\1/p' scripts/demo.sql)" dbid:demo-nightowl
 
 # The fixture producer's key (tests/fixtures/api_stats.sql).

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 port=${PORT:-8787}
 state=.wrangler/state
-d1_apply "$state" schema.sql scripts/demo.sql
+d1_migrate "$state"
+d1_apply "$state" scripts/demo.sql
 
 # The operator token: the one in .dev.vars when there is one, else a local
 # default handed to wrangler.

@@ -11,7 +11,7 @@ scripts/setup.sh >/dev/null
 make -s worker >/dev/null
 
 WORKER_ARGS=()
-standin_stack scripts/demo-dropbox.json schema.sql scripts/demo.sql
+standin_stack scripts/demo-dropbox.json scripts/demo.sql
 
 out=tmp/screenshots
 mkdir -p "$out"

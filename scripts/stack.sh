@@ -5,6 +5,11 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# d1_migrate STATE: applies migrations/ (wrangler tracks which ran).
+d1_migrate() {
+  wrangler d1 migrations apply DB --local --persist-to "$1" >/dev/null </dev/null
+}
+
 # d1_apply STATE FILE...: runs the SQL files, in order, in one wrangler call.
 d1_apply() {
   local state=$1; shift
@@ -15,12 +20,14 @@ d1_apply() {
 }
 
 # start_worker STATE PORT LOG [wrangler args...]: starts wrangler dev in its own
-# process group (so stop_worker also ends workerd) and sets WORKER_PID.
+# process group (so stop_worker also ends workerd) and sets WORKER_PID. The
+# log is appended to, so a caller's redirected output (`make dev > dev.log`)
+# keeps what was written before.
 start_worker() {
   local state=$1 port=$2 log=$3; shift 3
   setsid wrangler dev --persist-to "$state" --ip 127.0.0.1 --port "$port" \
     --inspector-port "$(free_port)" --test-scheduled \
-    --show-interactive-dev-session=false "$@" >"$log" 2>&1 </dev/null &
+    --show-interactive-dev-session=false "$@" >>"$log" 2>&1 </dev/null &
   WORKER_PID=$!
 }
 
@@ -70,14 +77,15 @@ stop_worker() {
   fi
 }
 
-# throwaway_stack SQL...: the worker on a fresh state directory with the SQL
-# files applied in order, and any wrangler arguments in the WORKER_ARGS array
+# throwaway_stack SQL...: the worker on a fresh state directory with the
+# migrations applied, then the SQL files (data) in order, and any wrangler arguments in the WORKER_ARGS array
 # (e.g. --var NAME:VALUE). Sets BASE_URL; everything is stopped and removed
 # when the calling script exits.
 throwaway_stack() {
   STACK_STATE=$(mktemp -d)
   trap 'stop_worker; stop_standin; rm -rf "$STACK_STATE"' EXIT
-  d1_apply "$STACK_STATE" "$@"
+  d1_migrate "$STACK_STATE"
+  if [ $# -gt 0 ]; then d1_apply "$STACK_STATE" "$@"; fi
   local port; port=$(free_port)
   start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}
   wait_ready "http://127.0.0.1:$port/" "$STACK_STATE/wrangler.log"

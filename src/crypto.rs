@@ -79,7 +79,7 @@ pub fn bearer(authorization: Option<&str>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routes::is_token;
+    use crate::ids::is_token;
 
     #[test]
     fn tokens_are_22_url_safe_chars_and_do_not_repeat() {

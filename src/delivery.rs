@@ -3,10 +3,10 @@
 //! and allowed, and the owner's Dropbox must be connected. The edge fetches a
 //! link only for what this lets through.
 
-use crate::dropbox::Answer;
+use crate::dropbox::answer::{visitor_retry_after, Answer};
 use crate::model::{ConnectionRow, DeliveryData, FileRow, ShareRow, TrackRow};
 use crate::pages::ErrorPage;
-use crate::policy::{self, DownloadPolicy, Millis, ShareState};
+use crate::policy::{self, DownloadPolicy, Millis};
 
 /// Something to fetch from the owner's Dropbox.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +38,7 @@ fn refuse<T>(page: ErrorPage, share: Option<&ShareRow>) -> Decision<'_, T> {
 /// An owner who never connected, or must reconnect, cannot serve files.
 fn disconnected() -> ErrorPage {
     ErrorPage::FilesUnavailable {
-        retry_after_s: crate::dropbox::visitor_retry_after(&Answer::Revoked),
+        retry_after_s: visitor_retry_after(&Answer::Revoked),
     }
 }
 
@@ -46,9 +46,10 @@ fn active_share(data: &DeliveryData, now: Millis) -> Decision<'_, &ShareRow> {
     let Some(share) = data.share.as_ref() else {
         return refuse(ErrorPage::NotFound, None);
     };
-    match policy::share_state(share.expires_at, share.revoked_at, now) {
-        ShareState::Active => Ok(share),
-        ShareState::Expired | ShareState::Revoked => refuse(ErrorPage::Gone, Some(share)),
+    if policy::access(share.expires_at, share.revoked_at, now).is_open() {
+        Ok(share)
+    } else {
+        refuse(ErrorPage::Gone, Some(share))
     }
 }
 
@@ -132,7 +133,7 @@ pub fn failure_page(answer: &Answer) -> ErrorPage {
         Answer::Missing => ErrorPage::FileMissing,
         Answer::TooLarge => ErrorPage::ZipTooLarge,
         _ => ErrorPage::FilesUnavailable {
-            retry_after_s: crate::dropbox::visitor_retry_after(answer),
+            retry_after_s: visitor_retry_after(answer),
         },
     }
 }
@@ -178,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn share_state_is_checked_before_the_file_and_its_permission() {
+    fn share_access_is_checked_before_the_file_and_its_permission() {
         let mut d = data(vec![fixtures::file("f1", "t1", "stems", "/S")]);
         assert_eq!(page(download(&d, NOW)), ErrorPage::Forbidden);
         d.files.clear();

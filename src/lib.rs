@@ -12,12 +12,17 @@
 pub mod api;
 pub mod art;
 pub mod assets;
+pub mod commands;
 pub mod crypto;
 pub mod delivery;
 pub mod dropbox;
 pub mod http;
+pub mod ids;
+pub mod limits;
 pub mod model;
+pub mod origin;
 pub mod pages;
+pub mod paging;
 pub mod policy;
 pub mod render;
 pub mod routes;

@@ -315,51 +315,6 @@ pub struct DropboxRow {
     pub warning: Option<String>,
 }
 
-/// A value bound to a SQL parameter, as the core hands it to the store.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SqlValue {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-}
-
-impl From<Option<String>> for SqlValue {
-    fn from(v: Option<String>) -> SqlValue {
-        v.map_or(SqlValue::Null, SqlValue::Text)
-    }
-}
-
-impl From<Option<f64>> for SqlValue {
-    fn from(v: Option<f64>) -> SqlValue {
-        v.map_or(SqlValue::Null, SqlValue::Real)
-    }
-}
-
-impl From<&str> for SqlValue {
-    fn from(v: &str) -> SqlValue {
-        SqlValue::Text(v.to_string())
-    }
-}
-
-impl From<i64> for SqlValue {
-    fn from(v: i64) -> SqlValue {
-        SqlValue::Int(v)
-    }
-}
-
-impl From<Option<i64>> for SqlValue {
-    fn from(v: Option<i64>) -> SqlValue {
-        v.map_or(SqlValue::Null, SqlValue::Int)
-    }
-}
-
-impl From<bool> for SqlValue {
-    fn from(v: bool) -> SqlValue {
-        SqlValue::Int(i64::from(v))
-    }
-}
-
 /// A list SQLite built with `json_group_array`, which arrives as JSON text.
 fn json_text<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let text = String::deserialize(d)?;

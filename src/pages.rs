@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::http::Reply;
 use crate::model::{ProducerRow, ProfileData, SharePageData};
-use crate::policy::{share_state, Millis, ShareState};
+use crate::policy::{self, Millis};
 use crate::render;
 use crate::theme::Theme;
 use crate::view::{self, ProducerView, ThemeView};
@@ -161,11 +161,10 @@ pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &s
     let Some(data) = loaded else {
         return error(ErrorPage::NotFound, None, nonce);
     };
-    match share_state(data.share.expires_at, data.share.revoked_at, now) {
-        ShareState::Active => html(200, "share.html", &view::share_page(token, data), nonce),
-        ShareState::Expired | ShareState::Revoked => {
-            error(ErrorPage::Gone, Some(&data.share.producer), nonce)
-        }
+    if policy::access(data.share.expires_at, data.share.revoked_at, now).is_open() {
+        html(200, "share.html", &view::share_page(token, data), nonce)
+    } else {
+        error(ErrorPage::Gone, Some(&data.share.producer), nonce)
     }
 }
 
@@ -260,6 +259,10 @@ mod tests {
             assert!(b.contains(expected), "missing {expected}");
         }
         assert!(
+            !body(&r).contains("&#x2f;"),
+            "a slash needs no escaping, in text or in an attribute"
+        );
+        assert!(
             !b.contains("t1-stems"),
             "stems are not allowed by this share"
         );
@@ -277,7 +280,7 @@ mod tests {
         let b = body(&r);
         assert!(!b.contains("<script"), "raw script tag in page");
         assert!(!b.contains("javascript:"), "javascript: URL in page");
-        assert!(b.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+        assert!(b.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         // The malformed accent never reaches the style element.
         assert!(b.contains(":root{--accent:#7c3aed;--on-accent:#ffffff}"));
         assert!(b.contains("data-mode=\"dark\""));

@@ -8,26 +8,34 @@ use crate::model::{FileKind, FileRow};
 /// Milliseconds since the Unix epoch, as stored in D1.
 pub type Millis = i64;
 
+/// What a visitor may do with a share at an instant. Every visitor route
+/// (page, play, file, artwork, profile listing) and the API's share status
+/// ask `access`, and nothing else decides it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShareState {
-    Active,
+pub enum Access {
+    /// Open to anyone holding the link.
+    Open,
+    /// Gone: the link's time ran out.
     Expired,
+    /// Gone: its owner withdrew it.
     Revoked,
 }
 
-/// A share is valid until the instant it expires: at `expires_at` itself it
-/// is already gone. Revocation wins over expiry.
-pub fn share_state(
-    expires_at: Option<Millis>,
-    revoked_at: Option<Millis>,
-    now: Millis,
-) -> ShareState {
+impl Access {
+    pub fn is_open(self) -> bool {
+        self == Access::Open
+    }
+}
+
+/// A share is open until the instant it expires: at `expires_at` itself it
+/// is already gone. Revocation wins over expiry, and is immediate.
+pub fn access(expires_at: Option<Millis>, revoked_at: Option<Millis>, now: Millis) -> Access {
     if revoked_at.is_some() {
-        ShareState::Revoked
+        Access::Revoked
     } else if expires_at.is_some_and(|at| now >= at) {
-        ShareState::Expired
+        Access::Expired
     } else {
-        ShareState::Active
+        Access::Open
     }
 }
 
@@ -146,21 +154,18 @@ mod tests {
 
     #[test]
     fn a_share_expires_at_its_instant_not_after() {
-        assert_eq!(share_state(None, None, NOW), ShareState::Active);
-        assert_eq!(share_state(Some(NOW + 1), None, NOW), ShareState::Active);
-        assert_eq!(share_state(Some(NOW), None, NOW), ShareState::Expired);
-        assert_eq!(share_state(Some(NOW - 1), None, NOW), ShareState::Expired);
+        assert_eq!(access(None, None, NOW), Access::Open);
+        assert_eq!(access(Some(NOW + 1), None, NOW), Access::Open);
+        assert_eq!(access(Some(NOW), None, NOW), Access::Expired);
+        assert_eq!(access(Some(NOW - 1), None, NOW), Access::Expired);
     }
 
     #[test]
     fn revocation_wins_over_everything() {
-        assert_eq!(share_state(None, Some(NOW - 5), NOW), ShareState::Revoked);
-        assert_eq!(
-            share_state(Some(NOW - 1), Some(NOW - 5), NOW),
-            ShareState::Revoked
-        );
+        assert_eq!(access(None, Some(NOW - 5), NOW), Access::Revoked);
+        assert_eq!(access(Some(NOW - 1), Some(NOW - 5), NOW), Access::Revoked);
         // Revoked "in the future" is still revoked: revoking is immediate.
-        assert_eq!(share_state(None, Some(NOW + 5), NOW), ShareState::Revoked);
+        assert_eq!(access(None, Some(NOW + 5), NOW), Access::Revoked);
     }
 
     #[test]

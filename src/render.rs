@@ -3,7 +3,10 @@
 
 use std::sync::OnceLock;
 
-use minijinja::{context, Environment, UndefinedBehavior};
+use minijinja::{
+    context, escape_formatter, AutoEscape, Environment, Error, Output, State, UndefinedBehavior,
+    Value,
+};
 use serde::Serialize;
 
 use crate::assets;
@@ -22,6 +25,7 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // A typo in a template fails its tests instead of rendering blank.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(html_formatter);
         for (name, source) in TEMPLATES {
             // The sources are compiled in and parsed by the tests: a syntax
             // error cannot reach a deployment.
@@ -30,6 +34,35 @@ fn env() -> &'static Environment<'static> {
         }
         env
     })
+}
+
+/// Escapes text as HTML needs and no more: `&`, `<`, `>` and both quotes.
+/// (minijinja's own escaping also turns every `/` into `&#x2f;`, which
+/// bloats every URL in an attribute and protects nothing.)
+fn escape_html(text: &str, out: &mut Output) -> std::fmt::Result {
+    use std::fmt::Write;
+    let mut rest = text;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..i])?;
+        out.write_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
+        })?;
+        rest = &rest[i + 1..];
+    }
+    out.write_str(rest)
+}
+
+fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    match value.as_str() {
+        Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            Ok(escape_html(text, out)?)
+        }
+        _ => escape_formatter(out, state, value),
+    }
 }
 
 /// Renders a page template with its view model as `page`, plus what the

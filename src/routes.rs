@@ -2,8 +2,9 @@
 //! Anything that cannot be a valid address is answered here, before any
 //! storage is touched.
 
-use crate::api::{self, ApiRoute};
+use crate::api::routes::{self as api, ApiRoute};
 use crate::assets::{self, Asset};
+use crate::ids::{is_handle, is_token};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Route<'a> {
@@ -39,20 +40,6 @@ pub enum Route<'a> {
 }
 
 const READ_ONLY: &str = "GET, HEAD";
-
-/// Handles are 3 to 32 of `a-z`, `0-9` and `-`.
-pub fn is_handle(s: &str) -> bool {
-    (3..=32).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Share tokens are URL-safe base64; anything else is not a token we issued.
-pub fn is_token(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
 
 pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
     if ["/api/", "/admin/"].iter().any(|p| path.starts_with(p)) {

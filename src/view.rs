@@ -5,11 +5,11 @@ use chrono::DateTime;
 use serde::Serialize;
 
 use crate::art;
+use crate::ids::is_token;
 use crate::model::{
     CollaboratorRow, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData, TrackRow,
 };
-use crate::policy::{self, DownloadPolicy, Layout, Millis, ShareState};
-use crate::routes;
+use crate::policy::{self, DownloadPolicy, Layout, Millis};
 use crate::theme::{Mode, Theme};
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,7 +245,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The page for an active share. `token` must already be known to be
-/// URL-safe (see `routes::is_token`).
+/// URL-safe (see `ids::is_token`).
 pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
     let share = &data.share;
     let downloads = DownloadPolicy::from_stored(&share.download_kinds);
@@ -305,8 +305,8 @@ pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
         shares: data
             .shares
             .iter()
-            .filter(|s| s.track_count > 0 && routes::is_token(&s.token))
-            .filter(|s| policy::share_state(s.expires_at, s.revoked_at, now) == ShareState::Active)
+            .filter(|s| s.track_count > 0 && is_token(&s.token))
+            .filter(|s| policy::access(s.expires_at, s.revoked_at, now).is_open())
             .map(profile_share_view)
             .collect(),
     }

@@ -5,14 +5,14 @@
 
 use serde_json::{Map, Value};
 
-use super::{ApiError, MAX_BODY_BYTES};
-
-/// A field of a PATCH body: absent (keep), `null` (clear) or a new value.
-pub type Patch<T> = Option<Option<T>>;
+use super::ApiError;
+use crate::commands::Patch;
+use crate::ids::is_token;
+use crate::limits::{self, BODY_BYTES};
 
 /// Parses a request body that must be a JSON object.
 pub fn parse_body(bytes: &[u8]) -> Result<Value, ApiError> {
-    if bytes.len() > MAX_BODY_BYTES {
+    if bytes.len() > BODY_BYTES {
         return Err(ApiError::too_large());
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
@@ -143,11 +143,11 @@ impl<'a> Object<'a> {
                 .as_str()
                 .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
             let cleaned = clean_text(s, rule.multiline);
-            if cleaned.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
+            if let Some(problem) = spoofing(&cleaned) {
                 return Err(ApiError::invalid(
                     field,
                     "invalid_text",
-                    format!("`{field}` contains control characters"),
+                    format!("`{field}` {problem}"),
                 ));
             }
             let chars = cleaned.chars().count();
@@ -183,46 +183,74 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// An `https://` URL with a host and no credentials.
-    pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.refine(name, self.text(name, Text::line(2048))?, |text, field| {
-            let ok = url::Url::parse(&text).is_ok_and(|u| {
-                u.scheme() == "https"
-                    && u.host_str().is_some_and(|h| !h.is_empty())
-                    && u.username().is_empty()
-                    && u.password().is_none()
-            });
-            ok.then_some(text).ok_or_else(|| {
-                ApiError::invalid(
-                    field,
-                    "invalid_url",
-                    format!("`{field}` must be an https:// URL"),
-                )
+    /// One of a set of words or a fixed format, read by `parse`; `null`
+    /// clears it, and anything else (the empty string included) is refused
+    /// as `code`, saying what is `expected`.
+    pub fn choice<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        code: &'static str,
+        expected: &str,
+    ) -> Result<Patch<T>, ApiError> {
+        self.read(name, |value, field| {
+            let s = value
+                .as_str()
+                .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
+            parse(s).map(Some).ok_or_else(|| {
+                ApiError::invalid(field, code, format!("`{field}` must be {expected}"))
             })
         })
+    }
+
+    /// An `https://` URL with a host and no credentials.
+    pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
+        self.refine(
+            name,
+            self.text(name, Text::line(limits::URL_CHARS))?,
+            |text, field| {
+                let ok = url::Url::parse(&text).is_ok_and(|u| {
+                    u.scheme() == "https"
+                        && u.host_str().is_some_and(|h| !h.is_empty())
+                        && u.username().is_empty()
+                        && u.password().is_none()
+                });
+                ok.then_some(text).ok_or_else(|| {
+                    ApiError::invalid(
+                        field,
+                        "invalid_url",
+                        format!("`{field}` must be an https:// URL"),
+                    )
+                })
+            },
+        )
     }
 
     /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`). A trailing
     /// slash is dropped; the root itself names no file.
     pub fn dropbox_path(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.refine(name, self.text(name, Text::line(1024))?, |text, field| {
-            let path = if text.starts_with("id:") {
-                text
-            } else {
-                text.trim_end_matches('/').to_string()
-            };
-            let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
-                || (path.starts_with("id:") && path.len() > 3);
-            valid.then_some(path).ok_or_else(|| {
-                ApiError::invalid(
-                    field,
-                    "invalid_path",
-                    format!(
+        self.refine(
+            name,
+            self.text(name, Text::line(limits::DROPBOX_PATH_CHARS))?,
+            |text, field| {
+                let path = if text.starts_with("id:") {
+                    text
+                } else {
+                    text.trim_end_matches('/').to_string()
+                };
+                let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
+                    || (path.starts_with("id:") && path.len() > 3);
+                valid.then_some(path).ok_or_else(|| {
+                    ApiError::invalid(
+                        field,
+                        "invalid_path",
+                        format!(
                         "`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"
                     ),
-                )
-            })
-        })
+                    )
+                })
+            },
+        )
     }
 
     pub fn required_dropbox_path(&self, name: &str) -> Result<String, ApiError> {
@@ -344,7 +372,7 @@ pub fn item_id(value: &Value, path: String) -> Result<String, ApiError> {
     let id = value
         .as_str()
         .ok_or_else(|| ApiError::wrong_type(&path, "a string id"))?;
-    if crate::routes::is_token(id) {
+    if is_token(id) {
         Ok(id.to_string())
     } else {
         Err(ApiError::invalid(
@@ -352,6 +380,34 @@ pub fn item_id(value: &Value, path: String) -> Result<String, ApiError> {
             "unknown_id",
             format!("`{path}` is not an id this API issued"),
         ))
+    }
+}
+
+/// Characters that reorder how text around them is shown (bidi embeddings,
+/// overrides and isolates): with them a name can pose as another.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters with nothing to show: zero-width spaces and joiners, word
+/// joiners, the byte-order mark and invisible operators. Legitimate inside
+/// text (a joiner in an emoji or in Persian), never as all of it.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{034f}' | '\u{115f}' | '\u{1160}' | '\u{180e}' | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{feff}' | '\u{ffa0}')
+}
+
+/// Why cleaned text cannot stand as a producer wrote it, if it cannot:
+/// control characters (other than line breaks and tabs, which only
+/// multi-line text keeps), reordering characters, or nothing visible at all.
+fn spoofing(text: &str) -> Option<&'static str> {
+    if text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
+        Some("contains control characters")
+    } else if text.contains(reorders) {
+        Some("contains characters that reorder text (bidi controls)")
+    } else if !text.is_empty() && text.chars().all(|c| invisible(c) || c.is_whitespace()) {
+        Some("holds only invisible characters")
+    } else {
+        None
     }
 }
 
@@ -383,7 +439,7 @@ mod tests {
         assert_eq!(parse_body(b"1e999").unwrap_err().status, 400);
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert_eq!(parse_body(deep.as_bytes()).unwrap_err().status, 400);
-        let big = format!(r#"{{"bio": "{}"}}"#, "a".repeat(MAX_BODY_BYTES));
+        let big = format!(r#"{{"bio": "{}"}}"#, "a".repeat(BODY_BYTES));
         assert_eq!(parse_body(big.as_bytes()).unwrap_err().status, 413);
         assert!(parse_body(br#"{"a": 1}"#).is_ok());
     }
@@ -424,6 +480,23 @@ mod tests {
             field_error(o.required_text("e", line)),
             (422, "missing_field", "e".into())
         );
+    }
+
+    #[test]
+    fn text_that_hides_or_reorders_itself_is_refused() {
+        let body = json!({"rlo": "Night \u{202e}lwO", "iso": "a\u{2067}b", "zw": "\u{200b}\u{200d} \u{feff}",
+                          "emoji": "DJ \u{1f469}\u{200d}\u{1f3a4}", "farsi": "\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}"});
+        let o = Object::root(&body).unwrap();
+        let line = Text::line(80);
+        for field in ["rlo", "iso", "zw"] {
+            assert_eq!(
+                field_error(o.text(field, line)),
+                (422, "invalid_text", field.into())
+            );
+        }
+        for field in ["emoji", "farsi"] {
+            assert!(o.text(field, line).unwrap().is_some(), "{field}");
+        }
     }
 
     #[test]

@@ -2,12 +2,18 @@
 //! a single-use `state`; Dropbox sends the producer back to the callback,
 //! which trades the code for tokens and stores them sealed.
 
-use worker::{console_error, D1Database, Env, Request};
+use worker::{console_error, D1Database, Env};
 
-use super::dropbox::{read, send, Budget, Dropbox};
+use super::dropbox::drive;
+use super::settings::{dropbox_app, public_origin};
 use super::store;
-use crate::api::{self, responses, ApiError};
-use crate::dropbox::{self, Answer, Callback};
+use super::visit::Visit;
+use crate::api::dropbox::connect_link;
+use crate::api::{self, ApiError};
+use crate::dropbox::answer::Answer;
+use crate::dropbox::oauth::{self, Callback};
+use crate::dropbox::session::{Outcome, Session};
+use crate::dropbox::VISITOR_BUDGET_MS;
 use crate::http::Reply;
 use crate::model::ConnectionRow;
 use crate::pages::{self, ErrorPage};
@@ -22,7 +28,7 @@ pub async fn start(
     origin: &str,
     now: Millis,
 ) -> Result<Reply, ApiError> {
-    let dropbox = Dropbox::from_env(env).ok_or_else(|| {
+    let app = dropbox_app(env).ok_or_else(|| {
         ApiError::new(
             503,
             "dropbox_not_configured",
@@ -30,23 +36,23 @@ pub async fn start(
         )
     })?;
     let state = crate::crypto::random_token()?;
-    let expires_at = now + dropbox::STATE_TTL_MS;
+    let expires_at = now + oauth::STATE_TTL_MS;
     store::dropbox::create_state(db, &state, producer, expires_at, now).await?;
-    let url = dropbox::authorize_url(&dropbox.config, &dropbox::redirect_uri(origin), &state);
-    Ok(api::ok(200, &responses::connect_link(&url, expires_at)))
+    let url = oauth::authorize_url(&app.config, &oauth::redirect_uri(origin), &state);
+    Ok(api::ok(200, &connect_link(&url, expires_at)))
 }
 
 /// `GET /oauth/dropbox/callback`: the state authenticates; anything wrong
 /// with it is a 400 page and nothing is stored.
-pub async fn callback(req: &Request, env: &Env, now: Millis, nonce: &str) -> Reply {
-    let page = |kind| pages::error(kind, None, nonce);
-    let Ok(url) = req.url() else {
+pub async fn callback(v: &Visit<'_>) -> Reply {
+    let page = |kind| pages::error(kind, None, v.nonce);
+    let Ok(url) = v.req.url() else {
         return page(ErrorPage::BadConnectLink);
     };
-    let Ok(db) = env.d1("DB") else {
+    let Ok(db) = v.env.d1("DB") else {
         return page(ErrorPage::Unavailable);
     };
-    let (code, state) = match dropbox::callback(url.query_pairs()) {
+    let (code, state) = match oauth::callback(url.query_pairs()) {
         Callback::Malformed => return page(ErrorPage::BadConnectLink),
         Callback::Declined { state } => {
             // Spend the state: a declined link cannot be replayed later.
@@ -56,28 +62,25 @@ pub async fn callback(req: &Request, env: &Env, now: Millis, nonce: &str) -> Rep
         Callback::Granted { code, state } => (code, state),
     };
     let producer = match store::dropbox::take_state(&db, &state).await {
-        Ok(Some(taken)) if taken.expires_at > now => taken.producer_id,
+        Ok(Some(taken)) if taken.expires_at > v.now => taken.producer_id,
         Ok(_) => return page(ErrorPage::BadConnectLink),
         Err(e) => {
             console_error!("connect: {e}");
             return page(ErrorPage::Unavailable);
         }
     };
-    let Some(dropbox) = Dropbox::from_env(env) else {
+    let (Some(app), Some(origin)) = (dropbox_app(v.env), public_origin(v.env, &url)) else {
         return page(ErrorPage::Unavailable);
     };
-    let origin = url.origin().ascii_serialization();
-    let out = dropbox::exchange_code(&dropbox.config, &code, &dropbox::redirect_uri(&origin));
-    let exchanged = match send(&out, Budget::new(dropbox::VISITOR_BUDGET_MS)).await {
-        Ok(response) => read(response, dropbox::parse_grant).await,
-        Err(answer) => Err(answer),
-    };
-    let grant = match exchanged {
-        Ok(grant) => grant,
+    let redirect_uri = oauth::redirect_uri(&origin);
+    let (mut session, first) =
+        Session::exchange(&app, &code, &redirect_uri, v.now, VISITOR_BUDGET_MS);
+    let grant = match drive(&mut session, first, None).await {
+        Ok((Outcome::Granted(grant), _)) => grant,
         // Dropbox refused the code: used, expired, or not for this app.
         Err(Answer::Revoked) => return page(ErrorPage::BadConnectLink),
-        Err(answer) => {
-            console_error!("connect: the token exchange failed: {answer:?}");
+        other => {
+            console_error!("connect: the token exchange failed: {:?}", other.err());
             return page(ErrorPage::Unavailable);
         }
     };
@@ -85,7 +88,7 @@ pub async fn callback(req: &Request, env: &Env, now: Millis, nonce: &str) -> Rep
         console_error!("connect: Dropbox granted no refresh token");
         return page(ErrorPage::Unavailable);
     };
-    let seal = |slot, token: &str| dropbox.vault.seal_fresh(&producer, slot, token);
+    let seal = |slot, token: &str| app.vault.seal_fresh(&producer, slot, token);
     let (Ok(refresh_enc), Ok(access_enc)) = (
         seal(Slot::Refresh, refresh_token),
         seal(Slot::Access, &grant.access_token),
@@ -98,9 +101,9 @@ pub async fn callback(req: &Request, env: &Env, now: Millis, nonce: &str) -> Rep
         status: crate::model::CONNECTED.into(),
         refresh_token_enc: refresh_enc,
         access_token_enc: Some(access_enc),
-        access_expires_at: Some(grant.expires_at(now)),
+        access_expires_at: Some(grant.expires_at(v.now)),
     };
-    match store::dropbox::connect(&db, &row, now).await {
+    match store::dropbox::connect(&db, &row, v.now).await {
         Ok(()) => page(ErrorPage::Connected),
         Err(e) => {
             console_error!("connect: {e}");

@@ -4,19 +4,20 @@
 use futures_util::future::join_all;
 use worker::{console_error, console_log, Date, Env};
 
-use super::dropbox::{Dropbox, Session};
+use super::dropbox::drive;
+use super::settings::dropbox_app;
 use super::store;
-use crate::dropbox;
+use crate::dropbox::oauth::REFRESH_AHEAD_MS;
+use crate::dropbox::session::{Goal, Session};
+use crate::dropbox::CRON_BUDGET_MS;
 
 /// Refreshes run this many at a time: quick overall, gentle on Dropbox's
 /// per-app rate limit.
 const CONCURRENCY: usize = 8;
-/// Off the visitor's path, a refresh may wait out a longer outage.
-const BUDGET_MS: u64 = 10_000;
 
 pub async fn refresh_tokens(env: &Env) {
     let now = Date::now().as_millis() as i64;
-    let Some(dropbox) = Dropbox::from_env(env) else {
+    let Some(app) = dropbox_app(env) else {
         console_error!("cron: Dropbox is not configured; nothing refreshed");
         return;
     };
@@ -24,18 +25,19 @@ pub async fn refresh_tokens(env: &Env) {
         Ok(db) => db,
         Err(e) => return console_error!("cron: {e}"),
     };
-    let due = match store::dropbox::due_for_refresh(&db, now + dropbox::REFRESH_AHEAD_MS).await {
+    let due = match store::dropbox::due_for_refresh(&db, now + REFRESH_AHEAD_MS).await {
         Ok(due) => due,
         Err(e) => return console_error!("cron: {e}"),
     };
     let mut refreshed = 0;
     for chunk in due.chunks(CONCURRENCY) {
         let results = join_all(chunk.iter().map(|connection| {
-            let db = &db;
-            let dropbox = &dropbox;
+            let (db, app) = (&db, &app);
             async move {
-                let mut session = Session::new(dropbox, db, connection, BUDGET_MS);
-                let result = session.refresh().await;
+                let start = Date::now().as_millis() as i64;
+                let (mut session, first) =
+                    Session::start(app, connection, Goal::Refresh, start, CRON_BUDGET_MS);
+                let result = drive(&mut session, first, Some(db)).await;
                 if let Err(answer) = &result {
                     console_error!("cron: {} not refreshed: {answer:?}", connection.producer_id);
                 }

@@ -10,7 +10,7 @@ use ureq::SendBody;
 pub struct Page {
     pub status: u16,
     headers: Vec<(String, String)>,
-    /// The body as a browser reads it: minijinja's entity escapes undone
+    /// The body as a browser reads it: the page's entity escapes undone
     /// (`&lt;` stays escaped, so raw markup can still be told apart).
     pub text: String,
     /// The body exactly as sent, as text (lossy) and as bytes.
@@ -126,7 +126,6 @@ pub fn send_to(method: &str, url: &str, headers: &[(&str, &str)], body: Body) ->
         headers,
         bytes,
         text: raw
-            .replace("&#x2f;", "/")
             .replace("&#x27;", "'")
             .replace("&quot;", "\"")
             .replace("&amp;", "&"),

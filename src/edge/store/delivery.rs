@@ -5,9 +5,9 @@
 
 use worker::{D1Database, Result};
 
-use super::pages::SHARE_BY_TOKEN;
-use super::{batch, first};
-use crate::model::{DeliveryData, SqlValue};
+use super::pages::{live_tracks_of_token, SHARE_BY_TOKEN};
+use super::{batch, first, SqlValue};
+use crate::model::DeliveryData;
 
 const CONNECTION: &str = "\
 SELECT d.producer_id, d.account_id, d.status, d.refresh_token_enc, d.access_token_enc,
@@ -15,37 +15,34 @@ SELECT d.producer_id, d.account_id, d.status, d.refresh_token_enc, d.access_toke
 FROM shares s JOIN dropbox_connections d ON d.producer_id = s.producer_id
 WHERE s.token = ?1";
 
-const LIVE_TRACKS: &str = "\
-FROM shares s
-JOIN share_tracks st ON st.share_id = s.id
-JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL";
-
 /// The one file asked for.
 pub async fn file(db: &D1Database, token: &str, file_id: &str) -> Result<DeliveryData> {
-    let sql = format!(
-        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label {LIVE_TRACKS}
-         JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1 AND f.id = ?2"
+    let sql = concat!(
+        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
+        live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
+        " AND f.id = ?2"
     );
-    load(db, token, &sql, file_id, false).await
+    load(db, token, sql, file_id, false).await
 }
 
 /// Every file of the track, in order: the player picks one.
 pub async fn track_files(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
-    let sql = format!(
-        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label {LIVE_TRACKS}
-         JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1 AND t.id = ?2
-         ORDER BY f.position"
+    let sql = concat!(
+        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
+        live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
+        " AND t.id = ?2 ORDER BY f.position"
     );
-    load(db, token, &sql, track_id, false).await
+    load(db, token, sql, track_id, false).await
 }
 
 /// The track, for its artwork.
 pub async fn track(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
-    let sql = format!(
-        "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path {LIVE_TRACKS}
-         WHERE s.token = ?1 AND t.id = ?2"
+    let sql = concat!(
+        "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path ",
+        live_tracks_of_token!(""),
+        " AND t.id = ?2"
     );
-    load(db, token, &sql, track_id, true).await
+    load(db, token, sql, track_id, true).await
 }
 
 async fn load(

@@ -72,49 +72,44 @@ ON CONFLICT (producer_id) DO UPDATE SET account_id = excluded.account_id,
     .map(drop)
 }
 
-/// Stores a refreshed access token, unless the connection changed since.
-pub async fn store_access(db: &D1Database, row: &ConnectionRow, now: Millis) -> Result<bool> {
+/// Stores a refreshed access token, unless the connection changed since
+/// (`guard`: the refresh token's ciphertext it was made from).
+pub async fn store_access(
+    db: &D1Database,
+    producer_id: &str,
+    guard: &str,
+    access_token_enc: &str,
+    access_expires_at: Millis,
+    now: Millis,
+) -> Result<bool> {
     let sql = "\
 UPDATE dropbox_connections SET access_token_enc = ?3, access_expires_at = ?4, updated_at = ?5
 WHERE producer_id = ?1 AND refresh_token_enc = ?2 AND status = 'ok'";
-    let result = run(
-        db,
-        sql,
-        &[
-            row.producer_id.as_str().into(),
-            row.refresh_token_enc.as_str().into(),
-            row.access_token_enc.clone().into(),
-            row.access_expires_at.into(),
-            now.into(),
-        ],
-    )
-    .await?;
-    Ok(changes(&result)? == 1)
+    let args = [
+        producer_id.into(),
+        guard.into(),
+        access_token_enc.into(),
+        access_expires_at.into(),
+        now.into(),
+    ];
+    Ok(changes(&run(db, sql, &args).await?)? == 1)
 }
 
-/// Dropbox refused the refresh token: the producer must reconnect.
+/// Dropbox refused the refresh token: the producer must reconnect, unless
+/// they already did (the guard).
 pub async fn mark_revoked(
     db: &D1Database,
-    row: &ConnectionRow,
+    producer_id: &str,
+    guard: &str,
     warning: &str,
     now: Millis,
-) -> Result<()> {
+) -> Result<bool> {
     let sql = "\
 UPDATE dropbox_connections
 SET status = 'needs_reconnect', warning = ?3, access_token_enc = NULL, updated_at = ?4
 WHERE producer_id = ?1 AND refresh_token_enc = ?2";
-    run(
-        db,
-        sql,
-        &[
-            row.producer_id.as_str().into(),
-            row.refresh_token_enc.as_str().into(),
-            warning.into(),
-            now.into(),
-        ],
-    )
-    .await
-    .map(drop)
+    let args = [producer_id.into(), guard.into(), warning.into(), now.into()];
+    Ok(changes(&run(db, sql, &args).await?)? == 1)
 }
 
 /// Connections whose access token expires before `before` (or has none).

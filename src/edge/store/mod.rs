@@ -6,8 +6,6 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result, Result};
 
-use crate::model::SqlValue;
-
 pub mod delivery;
 pub mod dropbox;
 pub mod events;
@@ -16,6 +14,99 @@ pub mod pages;
 pub mod producers;
 pub mod shares;
 pub mod tracks;
+
+/// A value bound to a SQL parameter, as the core hands it to the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<Option<String>> for SqlValue {
+    fn from(v: Option<String>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Text)
+    }
+}
+
+impl From<Option<f64>> for SqlValue {
+    fn from(v: Option<f64>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Real)
+    }
+}
+
+impl From<String> for SqlValue {
+    fn from(v: String) -> SqlValue {
+        SqlValue::Text(v)
+    }
+}
+
+impl From<f64> for SqlValue {
+    fn from(v: f64) -> SqlValue {
+        SqlValue::Real(v)
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(v: &str) -> SqlValue {
+        SqlValue::Text(v.to_string())
+    }
+}
+
+impl From<i64> for SqlValue {
+    fn from(v: i64) -> SqlValue {
+        SqlValue::Int(v)
+    }
+}
+
+impl From<Option<i64>> for SqlValue {
+    fn from(v: Option<i64>) -> SqlValue {
+        v.map_or(SqlValue::Null, SqlValue::Int)
+    }
+}
+
+impl From<bool> for SqlValue {
+    fn from(v: bool) -> SqlValue {
+        SqlValue::Int(i64::from(v))
+    }
+}
+
+/// Columns to set, each with its new value: what a command changes.
+#[derive(Default)]
+struct Columns(Vec<(&'static str, SqlValue)>);
+
+impl Columns {
+    /// Sets `column` when the command changes it.
+    fn set<T: Into<SqlValue>>(&mut self, column: &'static str, value: Option<T>) -> &mut Self {
+        if let Some(v) = value {
+            self.0.push((column, v.into()));
+        }
+        self
+    }
+
+    /// Sets or clears `column` when the command changes it.
+    fn patch<T>(&mut self, column: &'static str, value: Option<Option<T>>) -> &mut Self
+    where
+        Option<T>: Into<SqlValue>,
+    {
+        if let Some(v) = value {
+            self.0.push((column, v.into()));
+        }
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `SET` clause, numbered after the statement's first `offset`
+    /// parameters, and its arguments.
+    fn split(self, offset: usize) -> (String, Vec<SqlValue>) {
+        let (columns, args): (Vec<&str>, Vec<SqlValue>) = self.0.into_iter().unzip();
+        (set_clause(&columns, offset), args)
+    }
+}
 
 fn js(value: &SqlValue) -> JsValue {
     match value {

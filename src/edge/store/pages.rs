@@ -2,11 +2,26 @@
 
 use worker::{D1Database, Result};
 
-use super::{batch, first};
-use crate::model::{ProfileData, SharePageData, SqlValue};
+use super::{batch, first, SqlValue};
+use crate::model::{ProfileData, SharePageData};
 
-/// Each statement selects by token, so all four run in one batch: one round
-/// trip per page view, whatever the number of tracks.
+/// How every visitor statement resolves a token: `s` is the share whose
+/// public token is `?1`, `st` its places, and `t` its tracks still in the
+/// library. Whether the share may be seen is the core's decision
+/// (`policy::access`), made on the share row this loads alongside.
+macro_rules! live_tracks_of_token {
+    ($joins:literal) => {
+        concat!(
+            "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
+            "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
+            $joins,
+            " WHERE s.token = ?1"
+        )
+    };
+}
+pub(super) use live_tracks_of_token;
+
+/// The share a token names, with its owner's branding and Dropbox state.
 pub(super) const SHARE_BY_TOKEN: &str = "\
 SELECT s.id, s.title, s.description, s.download_kinds, s.expires_at, s.revoked_at,
        p.handle, p.display_name, p.bio, p.avatar_url, p.header_url,
@@ -15,29 +30,25 @@ SELECT s.id, s.title, s.description, s.download_kinds, s.expires_at, s.revoked_a
 FROM shares s JOIN producers p ON p.id = s.producer_id
 WHERE s.token = ?1";
 
-const TRACKS_BY_TOKEN: &str = "\
-SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path
-FROM shares s
-JOIN share_tracks st ON st.share_id = s.id
-JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL
-WHERE s.token = ?1
-ORDER BY st.position";
+// Each statement selects by token, so all four run in one batch: one round
+// trip per page view, whatever the number of tracks.
+const TRACKS_BY_TOKEN: &str = concat!(
+    "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path ",
+    live_tracks_of_token!(""),
+    " ORDER BY st.position"
+);
 
-const FILES_BY_TOKEN: &str = "\
-SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label
-FROM shares s
-JOIN share_tracks st ON st.share_id = s.id
-JOIN track_files f ON f.track_id = st.track_id
-WHERE s.token = ?1
-ORDER BY st.position, f.position";
+const FILES_BY_TOKEN: &str = concat!(
+    "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
+    live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
+    " ORDER BY st.position, f.position"
+);
 
-const COLLABORATORS_BY_TOKEN: &str = "\
-SELECT c.track_id, c.name, c.role, c.avatar_url, c.url
-FROM shares s
-JOIN share_tracks st ON st.share_id = s.id
-JOIN collaborators c ON c.track_id = st.track_id
-WHERE s.token = ?1
-ORDER BY st.position, c.position";
+const COLLABORATORS_BY_TOKEN: &str = concat!(
+    "SELECT c.track_id, c.name, c.role, c.avatar_url, c.url ",
+    live_tracks_of_token!("JOIN collaborators c ON c.track_id = t.id"),
+    " ORDER BY st.position, c.position"
+);
 
 pub async fn share_page(db: &D1Database, token: &str) -> Result<Option<SharePageData>> {
     let token = &[SqlValue::from(token)];

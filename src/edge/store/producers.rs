@@ -2,9 +2,9 @@
 
 use worker::{D1Database, Result};
 
-use super::{batch, changes, first, set_clause, statement};
-use crate::api::requests::{Changes, NewProducer};
-use crate::model::{AccountRow, SqlValue};
+use super::{batch, changes, first, statement, Columns, SqlValue};
+use crate::commands::{NewProducer, ProfileUpdate};
+use crate::model::AccountRow;
 use crate::policy::Millis;
 
 /// The producer and a first key, or nothing when the handle is taken: the
@@ -52,24 +52,36 @@ pub async fn account(db: &D1Database, producer: &str) -> Result<Option<AccountRo
     first(&statement(db, ACCOUNT, &[producer.into()])?.all().await?)
 }
 
-/// Applies the changes and reads the account back, in one transaction.
+fn columns(u: &ProfileUpdate) -> Columns {
+    let mut c = Columns::default();
+    c.set("display_name", u.display_name.clone())
+        .patch("bio", u.bio.clone())
+        .patch("avatar_url", u.avatar_url.clone())
+        .patch("header_url", u.header_url.clone())
+        .patch("theme_accent", u.theme_accent.clone())
+        .patch("theme_mode", u.theme_mode.clone())
+        .set("public_profile", u.public_profile);
+    c
+}
+
+/// Applies the update and reads the account back, in one transaction.
 pub async fn update(
     db: &D1Database,
     producer: &str,
-    changes: Changes,
+    update: &ProfileUpdate,
     now: Millis,
 ) -> Result<Option<AccountRow>> {
-    if changes.is_empty() {
+    let columns = columns(update);
+    if columns.is_empty() {
         return account(db, producer).await;
     }
-    let (columns, mut args): (Vec<&str>, Vec<SqlValue>) = changes.into_iter().unzip();
+    let (set, mut args) = columns.split(0);
     let sql = format!(
-        "UPDATE producers SET {}, updated_at = ?{} WHERE id = ?{}",
-        set_clause(&columns, 0),
+        "UPDATE producers SET {set}, updated_at = ?{} WHERE id = ?{}",
         args.len() + 1,
         args.len() + 2
     );
     args.extend([now.into(), producer.into()]);
-    let [_, account] = batch(db, [(&sql, &args), (ACCOUNT, &[producer.into()])]).await?;
+    let [_, account] = batch(db, [(&sql, &args), (ACCOUNT, &[SqlValue::from(producer)])]).await?;
     first(&account)
 }

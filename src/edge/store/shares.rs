@@ -3,9 +3,12 @@
 
 use worker::{D1Database, Result};
 
-use super::{batch, batch_then_read, changes, first, json_rows, run, set_clause, statement, Owned};
-use crate::api::requests::{Changes, PageQuery};
-use crate::model::{DropboxRow, ShareDetailsData, ShareRecord, SqlValue};
+use super::{
+    batch, batch_then_read, changes, first, json_rows, run, statement, Columns, Owned, SqlValue,
+};
+use crate::commands::{stored_kinds, NewShare, ShareUpdate};
+use crate::model::{DropboxRow, ShareDetailsData, ShareRecord};
+use crate::paging::PageQuery;
 use crate::policy::Millis;
 
 const RECORD: &str = "\
@@ -40,30 +43,22 @@ pub async fn owned_tracks(
     Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
 }
 
-pub struct NewShareRow<'a> {
-    pub id: &'a str,
-    pub token: &'a str,
-    pub title: &'a str,
-    pub description: Option<&'a str>,
-    pub download_kinds: &'a str,
-    pub on_profile: bool,
-    pub expires_at: Option<Millis>,
-    pub track_ids: &'a [String],
-}
-
+/// Inserts the share under its new id and public token, and reads it back.
 pub async fn create(
     db: &D1Database,
     producer: &str,
-    new: NewShareRow<'_>,
+    id: &str,
+    token: &str,
+    new: &NewShare,
     now: Millis,
 ) -> Result<Option<ShareRecord>> {
     let insert: &[SqlValue] = &[
-        new.id.into(),
+        id.into(),
         producer.into(),
-        new.token.into(),
-        new.title.into(),
-        new.description.map(str::to_string).into(),
-        new.download_kinds.into(),
+        token.into(),
+        new.title.as_str().into(),
+        new.description.clone().into(),
+        stored_kinds(&new.download_kinds).into(),
         new.on_profile.into(),
         now.into(),
         new.expires_at.into(),
@@ -81,9 +76,9 @@ pub async fn create(
             (
                 "INSERT INTO share_tracks (share_id, track_id, position)
                  SELECT ?1, value, key FROM json_each(?2)",
-                &[new.id.into(), json_rows(&new.track_ids)],
+                &[id.into(), json_rows(&new.track_ids)],
             ),
-            (&read_sql, &[new.id.into(), producer.into()]),
+            (&read_sql, &[id.into(), producer.into()]),
         ],
     )
     .await?;
@@ -106,26 +101,39 @@ pub async fn list(db: &D1Database, producer: &str, page: &PageQuery) -> Result<V
     statement(db, &sql, &args)?.all().await?.results()
 }
 
-/// Applies a checked patch unless the share is revoked, and reads it back
+fn columns(u: &ShareUpdate) -> Columns {
+    let mut c = Columns::default();
+    c.set("title", u.title.clone())
+        .patch("description", u.description.clone())
+        .patch("expires_at", u.expires_at)
+        .set(
+            "download_kinds",
+            u.download_kinds.as_deref().map(stored_kinds),
+        )
+        .set("on_profile", u.on_profile);
+    c
+}
+
+/// Applies a checked update unless the share is revoked, and reads it back
 /// (with `revoked_at` set when nothing was applied).
 pub async fn update(
     db: &D1Database,
     producer: &str,
     id: &str,
-    changes: Changes,
-    track_ids: Option<&[String]>,
+    update: &ShareUpdate,
 ) -> Result<Option<ShareRecord>> {
+    let columns = columns(update);
+    let track_ids = update.track_ids.as_deref();
     const LIVE: &str =
         "EXISTS (SELECT 1 FROM shares WHERE id = ?1 AND producer_id = ?2 AND revoked_at IS NULL)";
     let mut statements: Vec<Owned> = Vec::new();
-    if !changes.is_empty() {
-        let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = changes.into_iter().unzip();
+    if !columns.is_empty() {
+        let (set, mut values) = columns.split(2);
         let mut args = vec![id.into(), producer.into()];
         args.append(&mut values);
         statements.push((
             format!(
-                "UPDATE shares SET {} WHERE id = ?1 AND producer_id = ?2 AND revoked_at IS NULL",
-                set_clause(&columns, 2)
+                "UPDATE shares SET {set} WHERE id = ?1 AND producer_id = ?2 AND revoked_at IS NULL"
             ),
             args,
         ));

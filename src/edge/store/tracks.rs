@@ -3,9 +3,10 @@
 
 use worker::{D1Database, D1Result, Result};
 
-use super::{batch, batch_then_read, changes, json_rows, run, set_clause, Owned};
-use crate::api::requests::{Changes, CollaboratorInput, FileInput, NewTrack, PageQuery};
-use crate::model::{CollaboratorRow, FileRow, SqlValue, TrackRecord};
+use super::{batch, batch_then_read, changes, json_rows, run, Columns, Owned, SqlValue};
+use crate::commands::{CollaboratorSpec, FileSpec, NewTrack, TrackUpdate};
+use crate::model::{CollaboratorRow, FileRow, TrackRecord};
+use crate::paging::PageQuery;
 use crate::policy::Millis;
 
 /// A track (or a page of them) with everything that belongs to it.
@@ -75,7 +76,7 @@ const INSERT_FILES: &str = "\
 INSERT INTO track_files (id, track_id, position, kind, path, is_folder, label)
 SELECT json_extract(value, '$.id'), ?1, key, json_extract(value, '$.kind'),
        json_extract(value, '$.path'), json_extract(value, '$.folder'), json_extract(value, '$.label')
-FROM json_each(?2) WHERE true
+FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM tracks WHERE id = ?1)
 ON CONFLICT (id) DO UPDATE SET position = excluded.position, kind = excluded.kind,
   path = excluded.path, is_folder = excluded.is_folder, label = excluded.label
 WHERE track_files.track_id = ?1";
@@ -84,62 +85,80 @@ const INSERT_COLLABORATORS: &str = "\
 INSERT INTO collaborators (track_id, position, name, role, avatar_url, url)
 SELECT ?1, key, json_extract(value, '$.name'), json_extract(value, '$.role'),
        json_extract(value, '$.avatar_url'), json_extract(value, '$.url')
-FROM json_each(?2)";
+FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM tracks WHERE id = ?1)";
 
-/// Inserts a track whose files all carry their new ids, and reads it back.
+/// Inserts a track whose files all carry their new ids, unless the library
+/// already holds `max_tracks` live tracks, and reads it back: `None` when
+/// the library was full.
 pub async fn create(
     db: &D1Database,
     producer: &str,
     id: &str,
     new: &NewTrack,
+    max_tracks: i64,
     now: Millis,
-) -> Result<Tracks> {
-    let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = new.columns().into_iter().unzip();
-    let insert = format!(
-        "INSERT INTO tracks (id, producer_id, created_at, updated_at, {})
-         VALUES (?1, ?2, ?3, ?3, {})",
-        columns.join(", "),
-        (0..columns.len())
-            .map(|i| format!("?{}", i + 4))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    let mut args = vec![id.into(), producer.into(), now.into()];
-    args.append(&mut values);
-    let mut statements = vec![(insert, args)];
+) -> Result<Option<Tracks>> {
+    let insert = "INSERT INTO tracks (id, producer_id, created_at, updated_at,
+                                      title, bpm, musical_key, artwork_path)
+                  SELECT ?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7
+                  WHERE (SELECT count(*) FROM tracks
+                         WHERE producer_id = ?2 AND deleted_at IS NULL) < ?8";
+    let args = vec![
+        id.into(),
+        producer.into(),
+        now.into(),
+        new.title.as_str().into(),
+        new.bpm.into(),
+        new.key.clone().into(),
+        new.artwork_path.clone().into(),
+        max_tracks.into(),
+    ];
+    let mut statements = vec![(insert.to_owned(), args)];
     statements.extend(replace_children(
         id,
         Some(&new.files),
         Some(&new.collaborators),
     ));
     statements.extend(read_back(producer, id));
-    tracks_of(batch_then_read(db, &statements).await?)
+    let loaded = tracks_of(batch_then_read(db, &statements).await?)?;
+    Ok((!loaded.tracks.is_empty()).then_some(loaded))
 }
 
-/// Applies a checked patch and reads the track back, in one transaction.
-/// `files`, when given, already carries ids (kept or new) for every file.
+fn columns(u: &TrackUpdate) -> Columns {
+    let mut c = Columns::default();
+    c.set("title", u.title.clone())
+        .patch("bpm", u.bpm)
+        .patch("musical_key", u.key.clone())
+        .patch("artwork_path", u.artwork_path.clone());
+    c
+}
+
+/// Applies a checked update and reads the track back, in one transaction.
+/// Its `files` already carry ids (kept or new) for every file.
 pub async fn update(
     db: &D1Database,
     producer: &str,
     id: &str,
-    changes: Changes,
-    files: Option<&[FileInput]>,
-    collaborators: Option<&[CollaboratorInput]>,
+    update: &TrackUpdate,
     now: Millis,
 ) -> Result<Tracks> {
-    let (columns, mut values): (Vec<&str>, Vec<SqlValue>) = changes.into_iter().unzip();
-    let mut set = vec!["updated_at = ?3".to_string()];
-    if !columns.is_empty() {
-        set.push(set_clause(&columns, 3));
-    }
-    let update = format!(
-        "UPDATE tracks SET {} WHERE id = ?1 AND producer_id = ?2 AND deleted_at IS NULL",
-        set.join(", ")
+    let (set, mut values) = columns(update).split(3);
+    let set = if set.is_empty() {
+        "updated_at = ?3".to_owned()
+    } else {
+        format!("updated_at = ?3, {set}")
+    };
+    let update_sql = format!(
+        "UPDATE tracks SET {set} WHERE id = ?1 AND producer_id = ?2 AND deleted_at IS NULL"
     );
     let mut args = vec![id.into(), producer.into(), now.into()];
     args.append(&mut values);
-    let mut statements = vec![(update, args)];
-    statements.extend(replace_children(id, files, collaborators));
+    let mut statements = vec![(update_sql, args)];
+    statements.extend(replace_children(
+        id,
+        update.files.as_deref(),
+        update.collaborators.as_deref(),
+    ));
     statements.extend(read_back(producer, id));
     tracks_of(batch_then_read(db, &statements).await?)
 }
@@ -148,8 +167,8 @@ pub async fn update(
 /// (keeping their ids); collaborators are replaced as a whole.
 fn replace_children(
     id: &str,
-    files: Option<&[FileInput]>,
-    collaborators: Option<&[CollaboratorInput]>,
+    files: Option<&[FileSpec]>,
+    collaborators: Option<&[CollaboratorSpec]>,
 ) -> Vec<Owned> {
     let mut statements = Vec::new();
     if let Some(files) = files {

@@ -1,0 +1,619 @@
+//! Using a producer's Dropbox connection, as a deterministic state machine
+//! in the manner of quinn-proto: it is told the time and what came back,
+//! and answers the next step (send, wait, store, done). It never sends,
+//! waits or stores itself; the edge drives it, and native tests walk every
+//! branch with a fake clock and scripted answers.
+//!
+//! The rules it keeps: use the stored access token while it is valid, else
+//! refresh it first; after a 401, refresh once and try again; a refused
+//! refresh token (`invalid_grant`) marks the connection for reconnecting;
+//! every write after a refresh is guarded by the refresh-token ciphertext it
+//! came from, so a refresh that lost a race to a reconnect changes nothing
+//! (and its fresh token still serves this request); rate limits and outages
+//! are retried with backoff, never past the budget.
+
+use super::answer::{classify, retry_delay, Answer};
+use super::oauth::{self, Grant};
+use super::{files, App, Outbound};
+use crate::model::ConnectionRow;
+use crate::policy::Millis;
+use crate::vault::Slot;
+
+/// What a session is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Goal {
+    /// A temporary link to the file at `path`.
+    Link { path: String },
+    /// The folder at `path` as a ZIP.
+    Zip { path: String },
+    /// A fresh access token, stored (the cron's work).
+    Refresh,
+}
+
+/// What the edge does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Send `request`, giving up after `timeout_ms`, then report with
+    /// `answered`. On a 2xx the body is read only when `read_body` says so
+    /// (a grant); otherwise the response is the edge's to keep unread (a
+    /// ZIP streams on).
+    Send {
+        request: Outbound,
+        timeout_ms: u64,
+        read_body: bool,
+    },
+    /// Wait this long, then call `resume`.
+    Wait { ms: u64 },
+    /// Apply this write, then report with `stored`.
+    Store(Write),
+    /// Finished.
+    Done(Result<Outcome, Answer>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The last request's 2xx response is the result (a link, a ZIP).
+    Response,
+    /// The access token was refreshed (and stored, unless the guard lost).
+    Refreshed,
+    /// The authorization code was traded for these tokens.
+    Granted(Grant),
+}
+
+/// A write to the producer's stored connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// A refreshed access token, stored only while the connection still
+    /// holds `guard` (the refresh token's ciphertext it was made from).
+    Access {
+        producer_id: String,
+        guard: String,
+        access_token_enc: String,
+        access_expires_at: Millis,
+    },
+    /// Dropbox refused the refresh token: the producer must reconnect.
+    Revoked {
+        producer_id: String,
+        guard: String,
+        warning: String,
+    },
+}
+
+/// What came back for a `Send`.
+#[derive(Debug, Clone, Copy)]
+pub enum Answered<'a> {
+    /// A 2xx, with its body when the step asked for it.
+    Success { body: Option<&'a str> },
+    /// Anything else, as `answer::classify` reads it.
+    Failure {
+        status: u16,
+        retry_after: Option<&'a str>,
+        body: &'a str,
+    },
+    /// No answer in time, or no connection at all.
+    Nothing,
+}
+
+/// How a `Store` went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Written,
+    /// The guard did not match: the connection changed meanwhile.
+    Unchanged,
+    /// The store failed; the session carries on without it.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+enum Phase {
+    Calling { token: String },
+    Refreshing { refresh_token: String },
+    Exchanging { code: String, redirect_uri: String },
+    Storing { token: String },
+    MarkingRevoked,
+    Finished,
+}
+
+pub struct Session<'a> {
+    app: &'a App,
+    connection: Option<ConnectionRow>,
+    goal: Goal,
+    started: Millis,
+    budget_ms: u64,
+    phase: Phase,
+    /// Retries of the current request.
+    tries: u32,
+    /// A session refreshes at most once.
+    refreshed: bool,
+}
+
+impl<'a> Session<'a> {
+    /// Works towards `goal` with the producer's stored `connection`, within
+    /// `budget_ms` from `now`.
+    pub fn start(
+        app: &'a App,
+        connection: &ConnectionRow,
+        goal: Goal,
+        now: Millis,
+        budget_ms: u64,
+    ) -> (Session<'a>, Step) {
+        let mut session = Session::new(app, Some(connection.clone()), goal, now, budget_ms);
+        let step = match session.stored_access_token(now) {
+            Some(token) if session.goal != Goal::Refresh => session.call(now, token),
+            _ => session.refresh(now),
+        };
+        (session, step)
+    }
+
+    /// Trades the code from the OAuth callback for tokens.
+    pub fn exchange(
+        app: &'a App,
+        code: &str,
+        redirect_uri: &str,
+        now: Millis,
+        budget_ms: u64,
+    ) -> (Session<'a>, Step) {
+        let mut session = Session::new(app, None, Goal::Refresh, now, budget_ms);
+        session.phase = Phase::Exchanging {
+            code: code.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
+        };
+        let step = session.send(now);
+        (session, step)
+    }
+
+    fn new(
+        app: &'a App,
+        connection: Option<ConnectionRow>,
+        goal: Goal,
+        now: Millis,
+        budget_ms: u64,
+    ) -> Session<'a> {
+        Session {
+            app,
+            connection,
+            goal,
+            started: now,
+            budget_ms,
+            phase: Phase::Finished,
+            tries: 0,
+            refreshed: false,
+        }
+    }
+
+    fn stored_access_token(&self, now: Millis) -> Option<String> {
+        let c = self.connection.as_ref()?;
+        if !oauth::access_usable(c.access_expires_at, now) {
+            return None;
+        }
+        self.app
+            .vault
+            .open(&c.producer_id, Slot::Access, c.access_token_enc.as_deref()?)
+    }
+
+    fn remaining_ms(&self, now: Millis) -> u64 {
+        let elapsed = u64::try_from(now - self.started).unwrap_or(0);
+        self.budget_ms.saturating_sub(elapsed)
+    }
+
+    fn done(&mut self, result: Result<Outcome, Answer>) -> Step {
+        self.phase = Phase::Finished;
+        Step::Done(result)
+    }
+
+    fn call(&mut self, now: Millis, token: String) -> Step {
+        self.phase = Phase::Calling { token };
+        self.tries = 0;
+        self.send(now)
+    }
+
+    fn refresh(&mut self, now: Millis) -> Step {
+        self.refreshed = true;
+        let Some(c) = &self.connection else {
+            return self.done(Err(Answer::Unavailable));
+        };
+        let Some(refresh_token) =
+            self.app
+                .vault
+                .open(&c.producer_id, Slot::Refresh, &c.refresh_token_enc)
+        else {
+            return self.done(Err(Answer::Refused(
+                "the refresh token does not decrypt".into(),
+            )));
+        };
+        self.phase = Phase::Refreshing { refresh_token };
+        self.tries = 0;
+        self.send(now)
+    }
+
+    /// (Re)sends the current phase's request with what is left of the budget.
+    fn send(&mut self, now: Millis) -> Step {
+        let config = &self.app.config;
+        let (request, read_body) = match &self.phase {
+            Phase::Calling { token } => match &self.goal {
+                Goal::Link { path } => (files::temporary_link(config, token, path), false),
+                Goal::Zip { path } => (files::download_zip(config, token, path), false),
+                Goal::Refresh => return self.done(Ok(Outcome::Refreshed)),
+            },
+            Phase::Refreshing { refresh_token } => (oauth::refresh(config, refresh_token), true),
+            Phase::Exchanging { code, redirect_uri } => {
+                (oauth::exchange_code(config, code, redirect_uri), true)
+            }
+            _ => return self.done(Err(Answer::Unavailable)),
+        };
+        match self.remaining_ms(now) {
+            0 => self.done(Err(Answer::Unavailable)),
+            timeout_ms => Step::Send {
+                request,
+                timeout_ms,
+                read_body,
+            },
+        }
+    }
+
+    /// What came back for the last `Send`.
+    pub fn answered(&mut self, now: Millis, answered: Answered<'_>) -> Step {
+        let answer = match answered {
+            Answered::Success { body } => return self.succeeded(now, body),
+            Answered::Failure {
+                status,
+                retry_after,
+                body,
+            } => classify(status, retry_after, body),
+            Answered::Nothing => Answer::Unavailable,
+        };
+        match (&self.phase, &answer) {
+            (Phase::Calling { .. }, Answer::Unauthorized) if !self.refreshed => self.refresh(now),
+            (Phase::Refreshing { .. }, Answer::Revoked) => {
+                let Some(c) = &self.connection else {
+                    return self.done(Err(Answer::Revoked));
+                };
+                let write = Write::Revoked {
+                    producer_id: c.producer_id.clone(),
+                    guard: c.refresh_token_enc.clone(),
+                    warning: oauth::revoked_warning(now),
+                };
+                self.phase = Phase::MarkingRevoked;
+                Step::Store(write)
+            }
+            _ => {
+                let elapsed = self.budget_ms - self.remaining_ms(now);
+                match retry_delay(&answer, self.tries, elapsed, self.budget_ms) {
+                    Some(ms) => {
+                        self.tries += 1;
+                        Step::Wait { ms }
+                    }
+                    None => self.done(Err(answer)),
+                }
+            }
+        }
+    }
+
+    fn succeeded(&mut self, now: Millis, body: Option<&str>) -> Step {
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        let grant = || {
+            body.and_then(oauth::parse_grant)
+                .ok_or_else(|| Answer::Refused("the token endpoint's answer is unreadable".into()))
+        };
+        match phase {
+            Phase::Calling { .. } => self.done(Ok(Outcome::Response)),
+            Phase::Exchanging { .. } => {
+                let result = grant().map(Outcome::Granted);
+                self.done(result)
+            }
+            Phase::Refreshing { .. } => {
+                let grant = match grant() {
+                    Ok(grant) => grant,
+                    Err(refused) => return self.done(Err(refused)),
+                };
+                let Some(c) = self.connection.as_mut() else {
+                    return self.done(Err(Answer::Unavailable));
+                };
+                let Ok(sealed) =
+                    self.app
+                        .vault
+                        .seal_fresh(&c.producer_id, Slot::Access, &grant.access_token)
+                else {
+                    return self.done(Err(Answer::Unavailable));
+                };
+                let expires_at = grant.expires_at(now);
+                c.access_token_enc = Some(sealed.clone());
+                c.access_expires_at = Some(expires_at);
+                let write = Write::Access {
+                    producer_id: c.producer_id.clone(),
+                    guard: c.refresh_token_enc.clone(),
+                    access_token_enc: sealed,
+                    access_expires_at: expires_at,
+                };
+                self.phase = Phase::Storing {
+                    token: grant.access_token,
+                };
+                Step::Store(write)
+            }
+            _ => self.done(Err(Answer::Unavailable)),
+        }
+    }
+
+    /// After a `Wait`: the same request again.
+    pub fn resume(&mut self, now: Millis) -> Step {
+        self.send(now)
+    }
+
+    /// How the last `Store` went. A token that was not stored (the store
+    /// failed, or the guard lost to a concurrent refresh or a reconnect)
+    /// still serves this request: Dropbox honours every token it issued.
+    pub fn stored(&mut self, now: Millis, _stored: Stored) -> Step {
+        match std::mem::replace(&mut self.phase, Phase::Finished) {
+            Phase::Storing { .. } if self.goal == Goal::Refresh => {
+                self.done(Ok(Outcome::Refreshed))
+            }
+            Phase::Storing { token } => self.call(now, token),
+            _ => self.done(Err(Answer::Revoked)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dropbox::testing::{config, header};
+    use crate::vault::Vault;
+
+    const NOW: Millis = 1_790_000_000_000;
+    const GRANT: &str = r#"{"access_token":"sl.fresh","token_type":"bearer","expires_in":14400}"#;
+
+    fn app() -> App {
+        App {
+            config: config(),
+            vault: Vault::from_base64(&base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                [9u8; 32],
+            ))
+            .unwrap(),
+        }
+    }
+
+    /// A connection whose access token is valid until `access_until`.
+    fn connection(app: &App, access_until: Millis) -> ConnectionRow {
+        ConnectionRow {
+            producer_id: "prd_1".into(),
+            account_id: Some("dbid:1".into()),
+            status: "ok".into(),
+            refresh_token_enc: app.vault.seal("prd_1", Slot::Refresh, "rt", [1; 12]),
+            access_token_enc: Some(app.vault.seal("prd_1", Slot::Access, "sl.old", [2; 12])),
+            access_expires_at: Some(access_until),
+        }
+    }
+
+    fn link() -> Goal {
+        Goal::Link {
+            path: "/Mixes/a.wav".into(),
+        }
+    }
+
+    /// The request a `Send` step asks for, as (url tail, bearer or form).
+    fn sent(step: &Step) -> (String, String) {
+        let Step::Send { request, .. } = step else {
+            panic!("expected a send, got {step:?}");
+        };
+        let tail = request.url.rsplit_once(".com").unwrap().1.to_owned();
+        let auth = header(request, "authorization").unwrap_or("").to_owned();
+        let what = if auth.starts_with("Bearer ") {
+            auth
+        } else {
+            request.body.clone().unwrap_or_default()
+        };
+        (tail, what)
+    }
+
+    fn failure(status: u16, body: &str) -> Answered<'_> {
+        Answered::Failure {
+            status,
+            retry_after: None,
+            body,
+        }
+    }
+
+    const OK: Answered<'static> = Answered::Success { body: None };
+    const GRANTED: Answered<'static> = Answered::Success { body: Some(GRANT) };
+
+    #[test]
+    fn a_valid_token_is_used_as_stored() {
+        let app = app();
+        let (mut s, step) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        assert_eq!(
+            sent(&step),
+            ("/2/files/get_temporary_link".into(), "Bearer sl.old".into())
+        );
+        assert!(matches!(
+            step,
+            Step::Send {
+                timeout_ms: 2_000,
+                read_body: false,
+                ..
+            }
+        ));
+        assert_eq!(s.answered(NOW + 50, OK), Step::Done(Ok(Outcome::Response)));
+    }
+
+    #[test]
+    fn an_expired_token_is_refreshed_stored_under_the_guard_then_used() {
+        let app = app();
+        let c = connection(&app, NOW);
+        let (mut s, step) = Session::start(&app, &c, link(), NOW, 2_000);
+        assert_eq!(
+            sent(&step),
+            (
+                "/oauth2/token".into(),
+                "grant_type=refresh_token&refresh_token=rt".into()
+            )
+        );
+        let Step::Store(Write::Access {
+            guard,
+            access_token_enc,
+            access_expires_at,
+            ..
+        }) = s.answered(NOW + 10, GRANTED)
+        else {
+            panic!("the refreshed token is stored");
+        };
+        assert_eq!(guard, c.refresh_token_enc);
+        assert_eq!(
+            app.vault
+                .open("prd_1", Slot::Access, &access_token_enc)
+                .as_deref(),
+            Some("sl.fresh")
+        );
+        assert_eq!(access_expires_at, NOW + 10 + 14_340_000);
+        let step = s.stored(NOW + 20, Stored::Written);
+        assert_eq!(sent(&step).1, "Bearer sl.fresh");
+        assert!(matches!(
+            step,
+            Step::Send {
+                timeout_ms: 1_980,
+                ..
+            }
+        ));
+        assert_eq!(s.answered(NOW + 30, OK), Step::Done(Ok(Outcome::Response)));
+    }
+
+    #[test]
+    fn a_401_refreshes_once_and_tries_again() {
+        let app = app();
+        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let expired = r#"{"error_summary": "expired_access_token/", "error": {".tag": "expired_access_token"}}"#;
+        let step = s.answered(NOW, failure(401, expired));
+        assert_eq!(sent(&step).0, "/oauth2/token");
+        assert!(matches!(s.answered(NOW, GRANTED), Step::Store(_)));
+        assert_eq!(sent(&s.stored(NOW, Stored::Written)).1, "Bearer sl.fresh");
+        assert_eq!(s.answered(NOW, OK), Step::Done(Ok(Outcome::Response)));
+    }
+
+    #[test]
+    fn a_second_401_is_not_refreshed_again() {
+        let app = app();
+        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        s.answered(NOW, failure(401, "{}"));
+        s.answered(NOW, GRANTED);
+        s.stored(NOW, Stored::Written);
+        assert_eq!(
+            s.answered(NOW, failure(401, "{}")),
+            Step::Done(Err(Answer::Unauthorized))
+        );
+    }
+
+    #[test]
+    fn invalid_grant_marks_the_connection_for_reconnecting() {
+        let app = app();
+        let c = connection(&app, NOW);
+        let (mut s, _) = Session::start(&app, &c, link(), NOW, 2_000);
+        let step = s.answered(NOW, failure(400, r#"{"error": "invalid_grant"}"#));
+        let Step::Store(Write::Revoked { guard, warning, .. }) = step else {
+            panic!("expected the connection marked, got {step:?}");
+        };
+        assert_eq!(guard, c.refresh_token_enc);
+        assert!(warning.contains("connect Dropbox again"));
+        assert_eq!(
+            s.stored(NOW, Stored::Written),
+            Step::Done(Err(Answer::Revoked))
+        );
+    }
+
+    #[test]
+    fn a_refresh_that_lost_the_guard_still_serves_this_request() {
+        let app = app();
+        let (mut s, _) = Session::start(&app, &connection(&app, NOW), link(), NOW, 2_000);
+        s.answered(NOW, GRANTED);
+        for outcome in [Stored::Unchanged] {
+            assert_eq!(sent(&s.stored(NOW, outcome)).1, "Bearer sl.fresh");
+        }
+        let (mut cron, _) =
+            Session::start(&app, &connection(&app, NOW), Goal::Refresh, NOW, 10_000);
+        cron.answered(NOW, GRANTED);
+        assert_eq!(
+            cron.stored(NOW, Stored::Failed),
+            Step::Done(Ok(Outcome::Refreshed))
+        );
+    }
+
+    #[test]
+    fn the_cron_refreshes_even_a_valid_token() {
+        let app = app();
+        let (_, step) = Session::start(
+            &app,
+            &connection(&app, NOW + 60_000),
+            Goal::Refresh,
+            NOW,
+            10_000,
+        );
+        assert_eq!(sent(&step).0, "/oauth2/token");
+    }
+
+    #[test]
+    fn outages_are_retried_until_the_budget_is_spent() {
+        let app = app();
+        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        assert_eq!(
+            s.answered(NOW + 5, Answered::Nothing),
+            Step::Wait { ms: 100 }
+        );
+        assert!(matches!(
+            s.resume(NOW + 105),
+            Step::Send {
+                timeout_ms: 1_895,
+                ..
+            }
+        ));
+        assert_eq!(
+            s.answered(NOW + 200, failure(500, "")),
+            Step::Wait { ms: 300 }
+        );
+        s.resume(NOW + 500);
+        assert_eq!(
+            s.answered(NOW + 600, failure(502, "")),
+            Step::Wait { ms: 900 }
+        );
+        assert!(matches!(s.resume(NOW + 1_500), Step::Send { .. }));
+        assert_eq!(
+            s.answered(NOW + 1_900, Answered::Nothing),
+            Step::Done(Err(Answer::Unavailable)),
+            "no fourth wait fits the budget"
+        );
+        // A wait that overran the budget sends nothing more.
+        let (mut late, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        late.answered(NOW, Answered::Nothing);
+        assert_eq!(
+            late.resume(NOW + 2_000),
+            Step::Done(Err(Answer::Unavailable))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_grant_is_refused_without_repeating_it() {
+        let app = app();
+        let (mut s, _) = Session::start(&app, &connection(&app, NOW), Goal::Refresh, NOW, 10_000);
+        let body = r#"{"access_token": "sl.SECRET", "expires_in": "soon"}"#;
+        let Step::Done(Err(Answer::Refused(why))) =
+            s.answered(NOW, Answered::Success { body: Some(body) })
+        else {
+            panic!("an unreadable grant ends the session");
+        };
+        assert!(!why.contains("SECRET"), "{why}");
+    }
+
+    #[test]
+    fn a_code_is_exchanged_for_a_grant() {
+        let app = app();
+        let (mut s, step) = Session::exchange(&app, "c0de", "https://x/cb", NOW, 2_000);
+        assert_eq!(sent(&step).0, "/oauth2/token");
+        let Step::Done(Ok(Outcome::Granted(grant))) = s.answered(NOW, GRANTED) else {
+            panic!("the grant comes back");
+        };
+        assert_eq!(grant.access_token, "sl.fresh");
+        let (mut refused, _) = Session::exchange(&app, "used", "https://x/cb", NOW, 2_000);
+        assert_eq!(
+            refused.answered(NOW, failure(400, r#"{"error": "invalid_grant"}"#)),
+            Step::Done(Err(Answer::Revoked))
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! Visitors' play, file and artwork requests: one D1 batch, the core's
+//! decision, then a temporary link (cached) or a streamed ZIP from Dropbox.
+
+use worker::{console_error, D1Database, Response, Result};
+
+use super::dropbox;
+use super::respond::{respond, store_failed, stream};
+use super::store;
+use super::visit::Visit;
+use crate::art;
+use crate::delivery::{self, Artwork, Refusal, Target};
+use crate::dropbox::answer::Answer;
+use crate::http::Reply;
+use crate::model::{file_name, FileRow, ShareRow};
+use crate::pages;
+
+fn refused(refusal: Refusal<'_>, token: &str, nonce: &str) -> Reply {
+    let owner = refusal.share.map(|s| &s.producer);
+    let back = refusal.share.map(|_| token);
+    pages::error_in_share(refusal.page, owner, back, nonce)
+}
+
+fn failed(answer: &Answer, share: &ShareRow, token: &str, nonce: &str) -> Reply {
+    if !matches!(answer, Answer::Missing | Answer::TooLarge) {
+        console_error!("dropbox: {answer:?}");
+    }
+    let page = delivery::failure_page(answer);
+    pages::error_in_share(page, Some(&share.producer), Some(token), nonce)
+}
+
+async fn link(
+    v: &Visit<'_>,
+    db: &D1Database,
+    target: Target<'_>,
+) -> std::result::Result<String, Answer> {
+    dropbox::temporary_link(
+        v.env,
+        v.ctx,
+        db,
+        target.connection,
+        target.subject,
+        target.path,
+    )
+    .await
+}
+
+/// `GET /s/{token}/play/{track_id}`: never counted, allowed for any share.
+pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Response> {
+    let db = v.env.d1("DB")?;
+    let data = match store::delivery::track_files(&db, token, track_id).await {
+        Ok(data) => data,
+        Err(e) => return respond(store_failed(e, v.nonce)),
+    };
+    respond(match delivery::play(&data, track_id, v.now) {
+        Err(refusal) => refused(refusal, token, v.nonce),
+        Ok(target) => match link(v, &db, target).await {
+            Ok(link) => Reply::redirect(&link),
+            Err(answer) => failed(&answer, target.share, token, v.nonce),
+        },
+    })
+}
+
+/// `GET /s/{token}/files/{file_id}`: a redirect for a file, a ZIP for a
+/// folder; a visitor's successful GET is one download event.
+pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Response> {
+    let db = v.env.d1("DB")?;
+    let data = match store::delivery::file(&db, token, file_id).await {
+        Ok(data) => data,
+        Err(e) => return respond(store_failed(e, v.nonce)),
+    };
+    let (target, file) = match delivery::download(&data, v.now) {
+        Ok(found) => found,
+        Err(refusal) => return respond(refused(refusal, token, v.nonce)),
+    };
+    let name = file_name(&file.path);
+    let delivered = match (file.is_folder, v.is_head()) {
+        // A HEAD learns what it would get without Dropbox building a ZIP.
+        (true, true) => return respond(Reply::zip(name)),
+        (true, false) => dropbox::zip(v.env, &db, target.connection, target.path)
+            .await
+            .and_then(|response| {
+                stream(Reply::zip(name), response.into_parts().1).map_err(|_| Answer::Unavailable)
+            }),
+        (false, _) => link(v, &db, target)
+            .await
+            .and_then(|link| respond(Reply::redirect(&link)).map_err(|_| Answer::Unavailable)),
+    };
+    match delivered {
+        Ok(response) => {
+            if v.counts() {
+                record_download(v, db, &target.share.id, file);
+            }
+            Ok(response)
+        }
+        Err(answer) => respond(failed(&answer, target.share, token, v.nonce)),
+    }
+}
+
+fn record_download(v: &Visit<'_>, db: D1Database, share_id: &str, file: &FileRow) {
+    let (now, country) = (v.now, v.country());
+    let (share_id, file) = (share_id.to_owned(), file.clone());
+    v.ctx.wait_until(async move {
+        if let Err(e) = store::events::record_download(&db, &share_id, &file, now, country).await {
+            console_error!("downloads: {e}");
+        }
+    });
+}
+
+/// `GET /s/{token}/art/{track_id}`: the cover from Dropbox, else the
+/// track's generated pattern.
+pub async fn artwork(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Response> {
+    let db = v.env.d1("DB")?;
+    let data = match store::delivery::track(&db, token, track_id).await {
+        Ok(data) => data,
+        Err(e) => return respond(store_failed(e, v.nonce)),
+    };
+    let placeholder = |cacheable| Reply::svg(art::placeholder_svg(track_id), cacheable);
+    respond(match delivery::artwork(&data, v.now) {
+        Err(refusal) => refused(refusal, token, v.nonce),
+        Ok(Artwork::Placeholder) => placeholder(true),
+        Ok(Artwork::Dropbox(target)) => match link(v, &db, target).await {
+            Ok(link) => Reply::redirect(&link),
+            Err(answer) => {
+                console_error!("artwork: {answer:?}");
+                placeholder(false)
+            }
+        },
+    })
+}

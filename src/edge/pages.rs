@@ -1,0 +1,50 @@
+//! Visitors' pages: one D1 batch, the core's page, and for a share page a
+//! view recorded after the answer has gone out.
+
+use worker::{console_error, Response, Result};
+
+use super::respond::{respond, store_failed};
+use super::store;
+use super::visit::Visit;
+use crate::model::SharePageData;
+use crate::pages;
+use crate::policy;
+
+/// `GET /s/{token}`.
+pub async fn share(v: &Visit<'_>, token: &str) -> Result<Response> {
+    let db = v.env.d1("DB")?;
+    respond(match store::pages::share_page(&db, token).await {
+        Ok(data) => {
+            if let Some(data) = &data {
+                record_view(v, data);
+            }
+            pages::share(token, data.as_ref(), v.now, v.nonce)
+        }
+        Err(e) => store_failed(e, v.nonce),
+    })
+}
+
+/// `GET /u/{handle}`.
+pub async fn profile(v: &Visit<'_>, handle: &str) -> Result<Response> {
+    let db = v.env.d1("DB")?;
+    respond(match store::pages::profile(&db, handle).await {
+        Ok(data) => pages::profile(data.as_ref(), v.now, v.nonce),
+        Err(e) => store_failed(e, v.nonce),
+    })
+}
+
+/// Counts a visitor's view of an open share, after the page has gone out.
+fn record_view(v: &Visit<'_>, data: &SharePageData) {
+    let share = &data.share;
+    let open = policy::access(share.expires_at, share.revoked_at, v.now).is_open();
+    if !(open && v.counts()) {
+        return;
+    }
+    let Ok(db) = v.env.d1("DB") else { return };
+    let (share_id, now, country) = (share.id.clone(), v.now, v.country());
+    v.ctx.wait_until(async move {
+        if let Err(e) = store::events::record_view(&db, &share_id, now, country).await {
+            console_error!("views: {e}");
+        }
+    });
+}

@@ -1,0 +1,42 @@
+//! The visitor's request being served, and what every visitor handler needs
+//! with it.
+
+use worker::{Context, Env, Request};
+
+use crate::policy::{self, Millis};
+
+pub struct Visit<'a> {
+    pub req: &'a Request,
+    pub env: &'a Env,
+    pub ctx: &'a Context,
+    pub now: Millis,
+    /// This response's CSP nonce.
+    pub nonce: &'a str,
+    /// The method as sent (the router has let only GET and HEAD through).
+    pub method: &'a str,
+}
+
+impl Visit<'_> {
+    fn header(&self, name: &str) -> Option<String> {
+        self.req.headers().get(name).ok().flatten()
+    }
+
+    /// Whether this is a person's visit, which counts (see `policy::is_visit`).
+    pub fn counts(&self) -> bool {
+        policy::is_visit(
+            self.method,
+            self.header("user-agent").as_deref(),
+            self.header("sec-purpose")
+                .or_else(|| self.header("purpose"))
+                .as_deref(),
+        )
+    }
+
+    pub fn is_head(&self) -> bool {
+        self.method == "HEAD"
+    }
+
+    pub fn country(&self) -> Option<String> {
+        self.req.cf().and_then(|cf| cf.country())
+    }
+}

@@ -1,0 +1,147 @@
+-- sharepage data model (D1 / SQLite). Idempotent: applying it again to a
+-- database that already has it changes nothing.
+--
+-- Conventions: ids are opaque text chosen by the worker; instants are Unix
+-- epoch milliseconds (INTEGER); booleans are 0/1; nothing a visitor does ever
+-- updates a row in place (views and downloads are appended as events).
+
+CREATE TABLE IF NOT EXISTS producers (
+  id             TEXT PRIMARY KEY,
+  handle         TEXT NOT NULL UNIQUE CHECK (length(handle) BETWEEN 3 AND 32),
+  display_name   TEXT NOT NULL,
+  bio            TEXT,
+  avatar_url     TEXT,
+  header_url     TEXT,
+  theme_accent   TEXT,                       -- '#rrggbb'; validated again on read
+  theme_mode     TEXT,                       -- 'dark' | 'light'; likewise
+  public_profile INTEGER NOT NULL DEFAULT 0 CHECK (public_profile IN (0, 1)),
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+
+-- API keys are stored only as SHA-256 hashes; a producer may hold several.
+CREATE TABLE IF NOT EXISTS api_keys (
+  id           TEXT PRIMARY KEY,
+  producer_id  TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  key_hash     TEXT NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+);
+CREATE INDEX IF NOT EXISTS api_keys_by_producer ON api_keys (producer_id);
+
+-- One Dropbox account per producer. Tokens are AES-256-GCM ciphertexts
+-- (base64 of nonce || ciphertext) under TOKEN_ENCRYPTION_KEY.
+CREATE TABLE IF NOT EXISTS dropbox_connections (
+  producer_id       TEXT PRIMARY KEY REFERENCES producers(id) ON DELETE CASCADE,
+  account_id        TEXT,
+  refresh_token_enc TEXT NOT NULL,
+  access_token_enc  TEXT,
+  access_expires_at INTEGER,
+  status            TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'needs_reconnect')),
+  warning           TEXT,
+  connected_at      INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+-- The cron looks for tokens about to expire.
+CREATE INDEX IF NOT EXISTS dropbox_connections_by_expiry
+  ON dropbox_connections (access_expires_at) WHERE status = 'ok';
+
+-- Single-use OAuth `state` values, bound to the producer who asked.
+CREATE TABLE IF NOT EXISTS oauth_states (
+  state       TEXT PRIMARY KEY,
+  producer_id TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  expires_at  INTEGER NOT NULL
+);
+
+-- Deleting a track sets deleted_at: it leaves every share page at once, while
+-- the download history that names it stays whole.
+CREATE TABLE IF NOT EXISTS tracks (
+  id           TEXT PRIMARY KEY,
+  producer_id  TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  title        TEXT NOT NULL,
+  bpm          REAL CHECK (bpm IS NULL OR (bpm >= 1 AND bpm <= 400)),
+  musical_key  TEXT,
+  artwork_path TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  deleted_at   INTEGER
+);
+-- Newest-first listing with a (created_at, id) cursor.
+CREATE INDEX IF NOT EXISTS tracks_by_producer
+  ON tracks (producer_id, created_at DESC, id DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS track_files (
+  id        TEXT PRIMARY KEY,
+  track_id  TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('master', 'bounce', 'stems', 'project', 'other')),
+  path      TEXT NOT NULL,
+  is_folder INTEGER NOT NULL DEFAULT 0 CHECK (is_folder IN (0, 1)),
+  label     TEXT
+);
+CREATE INDEX IF NOT EXISTS track_files_by_track ON track_files (track_id, position);
+
+CREATE TABLE IF NOT EXISTS collaborators (
+  track_id   TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,
+  name       TEXT NOT NULL,
+  role       TEXT,
+  avatar_url TEXT,
+  url        TEXT,
+  PRIMARY KEY (track_id, position)
+);
+
+-- `token` is the public part of the share URL; `expires_at` is epoch
+-- milliseconds or NULL for never (operators may set it directly).
+-- `download_kinds` lists the file kinds visitors may download, comma
+-- separated; '' means listening only.
+CREATE TABLE IF NOT EXISTS shares (
+  id             TEXT PRIMARY KEY,
+  producer_id    TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  token          TEXT NOT NULL UNIQUE,
+  title          TEXT NOT NULL,
+  description    TEXT,
+  download_kinds TEXT NOT NULL DEFAULT 'master,bounce',
+  on_profile     INTEGER NOT NULL DEFAULT 0 CHECK (on_profile IN (0, 1)),
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER,
+  revoked_at     INTEGER
+);
+CREATE INDEX IF NOT EXISTS shares_by_producer ON shares (producer_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS shares_on_profile
+  ON shares (producer_id, created_at DESC) WHERE on_profile = 1 AND revoked_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS share_tracks (
+  share_id TEXT NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
+  track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (share_id, track_id),
+  UNIQUE (share_id, position)
+);
+CREATE INDEX IF NOT EXISTS share_tracks_by_track ON share_tracks (track_id);
+
+-- Append-only events: counts are aggregates over these, never counters that
+-- could lose an update under concurrency. Ids of tracks and files are kept as
+-- plain text so history outlives what it names.
+CREATE TABLE IF NOT EXISTS view_events (
+  id       INTEGER PRIMARY KEY,
+  share_id TEXT NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
+  at       INTEGER NOT NULL,
+  country  TEXT
+);
+CREATE INDEX IF NOT EXISTS view_events_by_share ON view_events (share_id, at);
+
+CREATE TABLE IF NOT EXISTS download_events (
+  id       INTEGER PRIMARY KEY,
+  share_id TEXT NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
+  track_id TEXT NOT NULL,
+  file_id  TEXT NOT NULL,
+  at       INTEGER NOT NULL,
+  country  TEXT
+);
+-- A share's statistics count per file and per track, and take the latest
+-- instant, each from its own index: one round trip even with 100 000 events.
+CREATE INDEX IF NOT EXISTS download_events_by_share_file ON download_events (share_id, file_id);
+CREATE INDEX IF NOT EXISTS download_events_by_share_track ON download_events (share_id, track_id);
+CREATE INDEX IF NOT EXISTS download_events_by_share_time ON download_events (share_id, at);

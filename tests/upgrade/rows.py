@@ -1,0 +1,12 @@
+"""Prints every row of every table of a SQLite file as JSON, ordered, so two
+snapshots of one database can be compared exactly."""
+
+import json
+import sqlite3
+import sys
+
+db = sqlite3.connect(sys.argv[1])
+tables = [r[0] for r in db.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+    "AND name NOT LIKE '_cf_%' ORDER BY name")]
+print(json.dumps({t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall() for t in tables}))
