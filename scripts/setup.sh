@@ -34,3 +34,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   step "installing node tooling (wrangler, esbuild, binaryen, node 22)"
   npm ci --no-audit --no-fund
 fi
+
+# The Python tools of the test command (Dropbox's SDK, schemathesis), pinned
+# in tests/requirements.txt, in a virtualenv rebuilt when that file changes.
+if [ ! -f .venv/installed ] || [ tests/requirements.txt -nt .venv/installed ]; then
+  step "installing the Python test tools into .venv"
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+  cp tests/requirements.txt .venv/installed
+fi

@@ -100,14 +100,15 @@ new_encryption_key() {
 # standin_stack ACCOUNTS SQL...: like throwaway_stack, with the worker pointed
 # at a Dropbox stand-in started first (ACCOUNTS: a JSON file of accounts to
 # create, or "" for none) and given a fresh token-encryption key. Sets
-# DROPBOX_URL too.
+# DROPBOX_URL and TOKEN_ENCRYPTION_KEY too.
 standin_stack() {
   local accounts=$1; shift
   local args=()
   if [ -n "$accounts" ]; then args=(--accounts "$accounts"); fi
   local log; log=$(mktemp)
   start_standin "$(free_port)" "$log" ${args[@]+"${args[@]}"}
-  WORKER_ARGS+=(--var "TOKEN_ENCRYPTION_KEY:$(new_encryption_key)" $(standin_vars))
+  TOKEN_ENCRYPTION_KEY=$(new_encryption_key)
+  WORKER_ARGS+=(--var "TOKEN_ENCRYPTION_KEY:$TOKEN_ENCRYPTION_KEY" $(standin_vars))
   throwaway_stack "$@"
 }
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Every test: the core's unit tests natively, then the integration tests
-# against the real worker under wrangler dev with local D1 and KV. The worker
-# is started once for the whole run, on a fresh state directory.
+# Every test: the core's unit tests natively; the schema against the
+# migrations and a previous release's database upgraded by them; then, on
+# one worker under wrangler dev with local D1 and KV (migrated, then seeded
+# from tests/fixtures) and the Dropbox stand-in: the integration tests, the
+# README's API session, schemathesis against the OpenAPI document, and a
+# check that no secret reached the worker's log. Dropbox's own SDK holds the
+# stand-in to the real API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,6 +17,15 @@ step() { printf '\n==> %s\n' "$*"; }
 step "unit tests (native)"
 cargo test --lib
 
+step "schema.sql against migrations/"
+python3 tests/schema_check.py
+
+step "a previous release's database, upgraded by the migrations"
+tests/upgrade/check.sh
+
+step "the Dropbox stand-in against Dropbox's official Python SDK"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/dropbox_sdk_test.py
+
 step "building the worker"
 make -s worker
 
@@ -21,8 +34,8 @@ SHAREPAGE_ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_urlsafe(
 export SHAREPAGE_ADMIN_TOKEN
 WORKER_ARGS=(--var "ADMIN_TOKEN:$SHAREPAGE_ADMIN_TOKEN")
 
-step "the Dropbox stand-in, local D1 (schema applied twice: it must be idempotent) and wrangler dev"
-standin_stack "" schema.sql schema.sql tests/fixtures/*.sql
+step "the Dropbox stand-in, local D1 (migrated, then seeded) and wrangler dev"
+standin_stack "" tests/fixtures/*.sql
 
 step "integration tests against $BASE_URL"
 SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" \
@@ -37,3 +50,11 @@ PY
 BASE="$BASE_URL" ADMIN_TOKEN="$SHAREPAGE_ADMIN_TOKEN" bash -euo pipefail "$STACK_STATE/session.sh" |
   tee "$STACK_STATE/session.out"
 grep -qx 'after revoking: 410' "$STACK_STATE/session.out"
+
+step "schemathesis: the API against its OpenAPI document"
+tests/schemathesis.sh "$BASE_URL" "$SHAREPAGE_ADMIN_TOKEN"
+
+step "no secret in the worker's log"
+python3 tests/log_check.py "$STACK_STATE/wrangler.log" "$DROPBOX_URL" \
+  "operator=$SHAREPAGE_ADMIN_TOKEN" "sealing key=$TOKEN_ENCRYPTION_KEY" \
+  "app secret=standin-app-secret"

@@ -40,7 +40,6 @@ fn env() -> &'static Environment<'static> {
 /// (minijinja's own escaping also turns every `/` into `&#x2f;`, which
 /// bloats every URL in an attribute and protects nothing.)
 fn escape_html(text: &str, out: &mut Output) -> std::fmt::Result {
-    use std::fmt::Write;
     let mut rest = text;
     while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
         out.write_str(&rest[..i])?;

@@ -9,13 +9,18 @@ worker):
   POST /oauth2/token              authorization_code and refresh_token grants
   POST /2/files/get_temporary_link
   POST /2/files/download_zip      a real ZIP; argument in Dropbox-API-Arg
-  GET  /tl/<id>/<name>            temporary links: bytes, Range (206), expiry
+  GET  /tl/<id>/<name>            temporary links: bytes, Range (206), expiry,
+                                  Content-Disposition as Dropbox serves it
+
+tests/dropbox_sdk_test.py holds every answer to Dropbox's official Python
+SDK, which parses them as it parses Dropbox's own.
 
 Signing in on the consent page is stood in for by `login=<account_id>` in the
 authorize URL (and `deny=1` declines). Everything else a test controls lives
 under /__standin/ (see `control`): accounts and their files, token lifetimes,
 fault injection (429 with Retry-After, 500, delays, revoked refresh tokens,
-expired tokens and links) and a log of the Dropbox calls each account made.
+expired tokens and links), a log of the Dropbox calls each account made, and
+every secret it issued (codes, tokens, link ids) for the log check.
 
 Only the standard library: python3 is all it needs.
 """
@@ -108,6 +113,8 @@ class State:
         self.refresh = {}  # token -> account_id (absent once revoked)
         self.links = {}  # id -> [account_id, path_lower, expires]
         self.unattributed = []
+        # Every secret handed out, for tests that check none leaks into a log.
+        self.issued = []
 
     def new_account(self, spec):
         account_id = spec.get("account_id") or "dbid:" + secrets.token_urlsafe(12)
@@ -225,10 +232,18 @@ class Handler(BaseHTTPRequestHandler):
             return found[1:]
         return None
 
-    def metadata(self, kind, display):
+    def metadata(self, kind, display, spec=None):
+        """FileMetadata or FolderMetadata, with every field Dropbox's API
+        spec marks required (the official SDK refuses an answer without)."""
+        digest = hashlib.sha256(display.lower().encode()).hexdigest()
         meta = {".tag": kind, "name": display.rsplit("/", 1)[-1],
                 "path_lower": display.lower(), "path_display": display,
-                "id": "id:" + hashlib.sha256(display.lower().encode()).hexdigest()[:16]}
+                "id": "id:" + digest[:16]}
+        if kind == "file":
+            data = content_for(display, spec or {})
+            meta.update(client_modified=FILE_TIME, server_modified=FILE_TIME,
+                        rev="0" + digest[16:31], size=len(data), is_downloadable=True,
+                        content_hash=content_hash(data))
         return meta
 
     # ---- Dropbox --------------------------------------------------------
@@ -285,6 +300,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.reply(400, "<h1>Unknown account</h1>", "text/html")
                 code = secrets.token_urlsafe(24)
                 self.state.codes[code] = (login, redirect, time.time() + 600)
+                self.state.issued.append(code)
             params["code"] = code
         sep = "&" if "?" in redirect else "?"
         self.reply(302, "", "text/html", [("location", redirect + sep + urlencode(params))])
@@ -337,9 +353,11 @@ class Handler(BaseHTTPRequestHandler):
                   "expires_in": account.expires_in}
         with self.state.lock:
             self.state.access[access] = [account.id, time.time() + account.expires_in]
+            self.state.issued.append(access)
             if refresh:
                 rt = secrets.token_urlsafe(32)
                 self.state.refresh[rt] = account.id
+                self.state.issued.append(rt)
                 answer.update(refresh_token=rt, scope="files.content.read",
                               uid=str(abs(hash(account.id)) % 10**9), account_id=account.id)
         return answer
@@ -365,10 +383,10 @@ class Handler(BaseHTTPRequestHandler):
         link_id = secrets.token_urlsafe(16)
         with self.state.lock:
             self.state.links[link_id] = [account.id, display.lower(), time.time() + LINK_LIFE_S]
+            self.state.issued.append(link_id)
         host = self.headers.get("host")
         name = quote(display.rsplit("/", 1)[-1])
-        meta = self.metadata("file", display)
-        meta["size"] = len(content_for(display, spec))
+        meta = self.metadata("file", display, spec)
         self.record(account, endpoint, 200)
         self.reply(200, {"metadata": meta, "link": f"http://{host}/tl/{link_id}/{name}"})
 
@@ -421,6 +439,8 @@ class Handler(BaseHTTPRequestHandler):
         display, spec = account.files[entry[1]]
         data = content_for(display, spec)
         content_type = "audio/wav" if display.lower().endswith(".wav") else "application/octet-stream"
+        headers = [("content-disposition", attachment(display.rsplit("/", 1)[-1])),
+                   ("accept-ranges", "bytes")]
         ranges = self.headers.get("range")
         if ranges:
             span = parse_range(ranges, len(data))
@@ -431,10 +451,9 @@ class Handler(BaseHTTPRequestHandler):
             start, end = span
             self.record(account, "link", 206)
             return self.reply(206, data[start:end + 1], content_type,
-                              [("content-range", f"bytes {start}-{end}/{len(data)}"),
-                               ("accept-ranges", "bytes")])
+                              [("content-range", f"bytes {start}-{end}/{len(data)}")] + headers)
         self.record(account, "link", 200)
-        self.reply(200, data, content_type, [("accept-ranges", "bytes")])
+        self.reply(200, data, content_type, headers)
 
     # ---- test control -----------------------------------------------------
     def control(self, method, path):
@@ -447,6 +466,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {"account_id": account_id})
         if parts == ["log"]:
             return self.reply(200, state.unattributed)
+        if parts == ["secrets"]:
+            with state.lock:
+                return self.reply(200, list(state.issued))
         if len(parts) < 3 or parts[0] != "accounts":
             return self.reply(404, {"error": "unknown control"})
         with state.lock:
@@ -488,6 +510,23 @@ class Handler(BaseHTTPRequestHandler):
                         entry[2] = time.time() - 1
                 return self.reply(200, {})
         self.reply(404, {"error": "unknown control"})
+
+
+FILE_TIME = "2026-11-01T12:00:00Z"
+
+
+def content_hash(data):
+    """Dropbox's content hash: SHA-256 over the SHA-256 of each 4 MiB block."""
+    blocks = [hashlib.sha256(data[i:i + 4 * 1024**2]).digest()
+              for i in range(0, len(data), 4 * 1024**2)]
+    return hashlib.sha256(b"".join(blocks)).hexdigest()
+
+
+def attachment(name):
+    """The Content-Disposition temporary links serve: the name as plain
+    ASCII, and in full as RFC 5987 UTF-8."""
+    plain = name.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
 
 
 def parse_range(header, size):

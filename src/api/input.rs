@@ -136,29 +136,20 @@ impl<'a> Object<'a> {
         })
     }
 
-    /// Trimmed text; empty or null clears it.
+    /// Trimmed text; empty or null clears it. The limit counts the text as
+    /// sent, so the document's `maxLength` and this agree.
     pub fn text(&self, name: &str, rule: Text) -> Result<Patch<String>, ApiError> {
         self.read(name, |value, field| {
-            let s = value
-                .as_str()
-                .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
-            let cleaned = clean_text(s, rule.multiline);
-            if let Some(problem) = spoofing(&cleaned) {
+            let sent = string(value, field, rule.max_chars)?;
+            let cleaned = clean_text(sent, rule.multiline);
+            if let Some(problem) = spoofing(&cleaned, rule.multiline) {
                 return Err(ApiError::invalid(
                     field,
                     "invalid_text",
                     format!("`{field}` {problem}"),
                 ));
             }
-            let chars = cleaned.chars().count();
-            if chars > rule.max_chars {
-                return Err(ApiError::invalid(
-                    field,
-                    "too_long",
-                    format!("`{field}` is limited to {} characters", rule.max_chars),
-                ));
-            }
-            Ok((chars > 0).then_some(cleaned))
+            Ok((!cleaned.is_empty()).then_some(cleaned))
         })
     }
 
@@ -203,54 +194,61 @@ impl<'a> Object<'a> {
         })
     }
 
-    /// An `https://` URL with a host and no credentials.
+    /// An `https://` URL with a host and no credentials, exactly as sent:
+    /// printable ASCII, none of the characters a URI may not hold.
     pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.refine(
-            name,
-            self.text(name, Text::line(limits::URL_CHARS))?,
-            |text, field| {
-                let ok = url::Url::parse(&text).is_ok_and(|u| {
-                    u.scheme() == "https"
-                        && u.host_str().is_some_and(|h| !h.is_empty())
+        self.read(name, |value, field| {
+            let sent = string(value, field, limits::URL_CHARS)?;
+            let plain = sent
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b));
+            let ok = plain
+                && sent.starts_with("https://")
+                && url::Url::parse(sent).is_ok_and(|u| {
+                    u.host_str().is_some_and(|h| !h.is_empty())
                         && u.username().is_empty()
                         && u.password().is_none()
                 });
-                ok.then_some(text).ok_or_else(|| {
-                    ApiError::invalid(
-                        field,
-                        "invalid_url",
-                        format!("`{field}` must be an https:// URL"),
-                    )
-                })
-            },
-        )
+            ok.then(|| Some(sent.to_owned())).ok_or_else(|| {
+                ApiError::invalid(
+                    field,
+                    "invalid_url",
+                    format!("`{field}` must be an https:// URL"),
+                )
+            })
+        })
     }
 
-    /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`). A trailing
-    /// slash is dropped; the root itself names no file.
+    /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`), as sent. A
+    /// trailing slash is dropped; the root itself names no file.
     pub fn dropbox_path(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.refine(
-            name,
-            self.text(name, Text::line(limits::DROPBOX_PATH_CHARS))?,
-            |text, field| {
-                let path = if text.starts_with("id:") {
-                    text
-                } else {
-                    text.trim_end_matches('/').to_string()
-                };
-                let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
-                    || (path.starts_with("id:") && path.len() > 3);
-                valid.then_some(path).ok_or_else(|| {
-                    ApiError::invalid(
-                        field,
-                        "invalid_path",
-                        format!(
+        self.read(name, |value, field| {
+            let sent = string(value, field, limits::DROPBOX_PATH_CHARS)?;
+            let path = if sent.starts_with("id:") {
+                sent
+            } else {
+                sent.trim_end_matches('/')
+            };
+            let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
+                || (path.starts_with("id:") && path.len() > 3);
+            if !valid {
+                return Err(ApiError::invalid(
+                    field,
+                    "invalid_path",
+                    format!(
                         "`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"
                     ),
-                    )
-                })
-            },
-        )
+                ));
+            }
+            match spoofing(path, false) {
+                Some(problem) => Err(ApiError::invalid(
+                    field,
+                    "invalid_path",
+                    format!("`{field}` {problem}"),
+                )),
+                None => Ok(Some(path.to_owned())),
+            }
+        })
     }
 
     pub fn required_dropbox_path(&self, name: &str) -> Result<String, ApiError> {
@@ -362,6 +360,21 @@ impl<'a> Object<'a> {
     }
 }
 
+/// A JSON string of at most `max_chars` characters.
+fn string<'v>(value: &'v Value, field: &str, max_chars: usize) -> Result<&'v str, ApiError> {
+    let s = value
+        .as_str()
+        .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
+    if s.chars().count() > max_chars {
+        return Err(ApiError::invalid(
+            field,
+            "too_long",
+            format!("`{field}` is limited to {max_chars} characters"),
+        ));
+    }
+    Ok(s)
+}
+
 /// An array item that must be an object.
 pub fn item_object(value: &Value, path: String) -> Result<Object<'_>, ApiError> {
     Object::of(value, path)
@@ -397,10 +410,11 @@ fn invisible(c: char) -> bool {
 }
 
 /// Why cleaned text cannot stand as a producer wrote it, if it cannot:
-/// control characters (other than line breaks and tabs, which only
-/// multi-line text keeps), reordering characters, or nothing visible at all.
-fn spoofing(text: &str) -> Option<&'static str> {
-    if text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\t')) {
+/// control characters (other than the line breaks and tabs multi-line text
+/// keeps), reordering characters, or nothing visible at all.
+fn spoofing(text: &str, multiline: bool) -> Option<&'static str> {
+    let kept = |c: char| multiline && matches!(c, '\n' | '\t');
+    if text.contains(|c: char| c.is_control() && !kept(c)) {
         Some("contains control characters")
     } else if text.contains(reorders) {
         Some("contains characters that reorder text (bidi controls)")
@@ -446,7 +460,7 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_bounded_and_free_of_control_characters() {
-        let body = json!({"t": "  Night Owl \n", "e": "   ", "n": null, "c": "a\u{0}b",
+        let body = json!({"t": "  Night Owl \n", "e": "   ", "n": null, "c": "a\u{0}b", "tab": "a\tb",
                           "nl": "a\r\nb", "long": "é".repeat(81), "num": 5});
         let o = Object::root(&body).unwrap();
         let line = Text::line(80);
@@ -463,6 +477,11 @@ mod tests {
             (422, "invalid_text", "nl".into())
         );
         assert_eq!(
+            field_error(o.text("tab", line)),
+            (422, "invalid_text", "tab".into())
+        );
+        assert!(o.text("tab", Text::paragraphs(10)).is_ok());
+        assert_eq!(
             o.text("nl", Text::paragraphs(10)).unwrap(),
             Some(Some("a\nb".into()))
         );
@@ -472,6 +491,11 @@ mod tests {
             (422, "too_long", "long".into())
         );
         assert!(o.text("long", Text::line(81)).is_ok());
+        // What was sent counts, spaces a trim would drop included.
+        assert_eq!(
+            field_error(o.text("t", Text::line(10))),
+            (422, "too_long", "t".into())
+        );
         assert_eq!(
             field_error(o.text("num", line)),
             (400, "wrong_type", "num".into())
@@ -503,13 +527,14 @@ mod tests {
     fn urls_must_be_https_with_a_host() {
         let body = json!({"ok": "https://cdn.example.com/a.png", "http": "http://x.com/a.png",
                           "js": "javascript:alert(1)", "creds": "https://u:p@x.com/",
-                          "rel": "/a.png", "clear": null});
+                          "rel": "/a.png", "clear": null, "empty": "", "padded": " https://x.com/a.png",
+                          "spaced": "https://x.com/a b.png"});
         let o = Object::root(&body).unwrap();
         assert_eq!(
             o.https_url("ok").unwrap(),
             Some(Some("https://cdn.example.com/a.png".into()))
         );
-        for bad in ["http", "js", "creds", "rel"] {
+        for bad in ["http", "js", "creds", "rel", "empty", "padded", "spaced"] {
             assert_eq!(
                 field_error(o.https_url(bad)),
                 (422, "invalid_url", bad.into())
@@ -522,7 +547,8 @@ mod tests {
     #[test]
     fn dropbox_paths_are_absolute_or_file_ids() {
         let body = json!({"a": "/Mixes/Song.wav", "dir": "/Stems/", "id": "id:a4ayc_80_OEAAAAAAAAAXw",
-                          "rel": "Mixes/Song.wav", "root": "/", "dbl": "/a//b", "emoji": "/Mixes/Café 🎧.wav"});
+                          "rel": "Mixes/Song.wav", "root": "/", "dbl": "/a//b", "emoji": "/Mixes/Café 🎧.wav",
+                          "padded": " /Mixes/Song.wav", "empty": ""});
         let o = Object::root(&body).unwrap();
         assert_eq!(o.required_dropbox_path("a").unwrap(), "/Mixes/Song.wav");
         assert_eq!(o.required_dropbox_path("dir").unwrap(), "/Stems");
@@ -531,7 +557,7 @@ mod tests {
             "/Mixes/Café 🎧.wav"
         );
         assert!(o.required_dropbox_path("id").is_ok());
-        for bad in ["rel", "root", "dbl"] {
+        for bad in ["rel", "root", "dbl", "padded", "empty"] {
             assert_eq!(
                 field_error(o.required_dropbox_path(bad)),
                 (422, "invalid_path", bad.into())

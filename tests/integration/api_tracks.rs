@@ -280,3 +280,55 @@ fn track_rules_name_the_offending_field() {
         json!([])
     );
 }
+
+#[test]
+fn limits_and_text_that_could_spoof_are_refused_by_name() {
+    let p = new_producer("limits");
+    let file = json!({"kind": "master", "path": "/a.wav"});
+    let files = |n: usize| vec![file.clone(); n];
+    let people = |n: usize| vec![json!({"name": "A"}); n];
+    p.assert_refused(
+        "POST",
+        "/api/tracks",
+        &[
+            (json!({"title": "t", "files": files(21)}), 422, "files"),
+            (
+                json!({"title": "t", "files": [file], "collaborators": people(11)}),
+                422,
+                "collaborators",
+            ),
+            (
+                json!({"title": "Night \u{202e}lwO", "files": [file]}),
+                422,
+                "title",
+            ),
+            (
+                json!({"title": "\u{200b}\u{200d}", "files": [file]}),
+                422,
+                "title",
+            ),
+            (
+                json!({"title": "t", "files": [file], "collaborators": [{"name": "\u{2067}x"}]}),
+                422,
+                "collaborators[0].name",
+            ),
+        ],
+    );
+    // At the limits, everything is accepted.
+    let track = p.track(
+        json!({"title": "DJ \u{1f469}\u{200d}\u{1f3a4}", "files": files(20),
+        "collaborators": people(10)}),
+    );
+    let id = track["id"].as_str().unwrap();
+    let many: Vec<Value> = (0..51).map(|_| json!(id)).collect();
+    p.assert_refused(
+        "PATCH",
+        "/api/me",
+        &[(json!({"display_name": "\u{feff}"}), 422, "display_name")],
+    );
+    let share = p.call("POST", "/api/shares", Some(&json!({"track_ids": many})));
+    assert_eq!(
+        (share.status, share.error_field().as_str()),
+        (422, "track_ids")
+    );
+}

@@ -13,6 +13,7 @@ mod api_shares;
 mod api_tracks;
 mod downloads;
 mod dropbox_connect;
+mod methods;
 mod profile_page;
 mod share_page;
 mod standin;

@@ -51,7 +51,7 @@ impl Page {
     }
 }
 
-fn base() -> &'static str {
+pub fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
         std::env::var("SHAREPAGE_URL")
