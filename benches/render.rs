@@ -65,6 +65,51 @@ fn share_of(tracks: usize) -> SharePageData {
     }
 }
 
+/// The largest share the limits allow (`sharepage::limits`): every track
+/// with the most files and collaborators, every text at its longest, and
+/// every file downloadable.
+fn largest_share() -> SharePageData {
+    use sharepage::limits::*;
+    let mut data = share_of(TRACKS_PER_SHARE);
+    data.share.title = "T".repeat(SHARE_TITLE_CHARS);
+    data.share.description = Some("D".repeat(DESCRIPTION_CHARS));
+    data.share.download_kinds = "master,bounce,stems,project,other".into();
+    let kinds = ["master", "bounce", "stems", "project", "other"];
+    for track in &mut data.tracks {
+        track.title = "Ü".repeat(TRACK_TITLE_CHARS);
+        track.musical_key = Some("K".repeat(MUSICAL_KEY_CHARS));
+        track.artwork_path = Some("/Art/cover.jpg".into());
+    }
+    data.files = data
+        .tracks
+        .iter()
+        .flat_map(|t| {
+            (0..FILES_PER_TRACK).map(move |i| FileRow {
+                id: format!("fil_{}_{i:02}", t.id),
+                track_id: t.id.clone(),
+                kind: kinds[i % kinds.len()].into(),
+                path: format!("/Music/{}/{}.wav", t.id, "f".repeat(100)),
+                is_folder: i % 5 == 2,
+                label: Some("L".repeat(FILE_LABEL_CHARS)),
+            })
+        })
+        .collect();
+    data.collaborators = data
+        .tracks
+        .iter()
+        .flat_map(|t| {
+            (0..COLLABORATORS_PER_TRACK).map(move |_| CollaboratorRow {
+                track_id: t.id.clone(),
+                name: "N".repeat(PERSON_CHARS),
+                role: Some("R".repeat(PERSON_CHARS)),
+                avatar_url: Some(format!("https://cdn.example.com/{}", "a".repeat(100))),
+                url: Some(format!("https://example.com/{}", "u".repeat(100))),
+            })
+        })
+        .collect();
+    data
+}
+
 fn bench(name: &str, data: &SharePageData) {
     let run = || {
         pages::share(
@@ -91,4 +136,5 @@ fn bench(name: &str, data: &SharePageData) {
 fn main() {
     bench("share page, 1 track", &share_of(1));
     bench("share page, 50 tracks", &share_of(50));
+    bench("largest allowed share", &largest_share());
 }

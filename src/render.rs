@@ -40,19 +40,23 @@ fn env() -> &'static Environment<'static> {
 /// (minijinja's own escaping also turns every `/` into `&#x2f;`, which
 /// bloats every URL in an attribute and protects nothing.)
 fn escape_html(text: &str, out: &mut Output) -> std::fmt::Result {
-    let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.write_str(&rest[..i])?;
-        out.write_str(match rest.as_bytes()[i] {
+    // The five are ASCII, so scanning bytes finds them without decoding
+    // UTF-8, and every cut falls on a character boundary.
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            _ => "&#x27;",
-        })?;
-        rest = &rest[i + 1..];
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.write_str(&text[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
     }
-    out.write_str(rest)
+    out.write_str(&text[start..])
 }
 
 fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {

@@ -29,7 +29,7 @@ run() {
 # the stateful phase would revoke the very key the run authenticates with.
 run producer "$key" --exclude-path /admin/producers --exclude-path '/api/keys/{id}' --max-examples 40
 run revoking "$key" --include-path '/api/keys/{id}' --phases examples,coverage,fuzzing --max-examples 40
-run operator "$admin" --include-path /admin/producers --max-examples 100
+run operator "$admin" --include-path /admin/producers --phases examples,coverage,fuzzing --max-examples 100
 
 python3 - "$out"/producer.log "$out"/revoking.log "$out"/operator.log <<'PY'
 import re, sys

@@ -227,9 +227,12 @@ impl<'a> Object<'a> {
             let path = if sent.starts_with("id:") {
                 sent
             } else {
-                sent.trim_end_matches('/')
+                sent.strip_suffix('/').unwrap_or(sent)
             };
-            let valid = (path.starts_with('/') && path.len() > 1 && !path.contains("//"))
+            let valid = (path.starts_with('/')
+                && path.len() > 1
+                && !path.contains("//")
+                && !path.ends_with('/'))
                 || (path.starts_with("id:") && path.len() > 3);
             if !valid {
                 return Err(ApiError::invalid(
@@ -548,7 +551,7 @@ mod tests {
     fn dropbox_paths_are_absolute_or_file_ids() {
         let body = json!({"a": "/Mixes/Song.wav", "dir": "/Stems/", "id": "id:a4ayc_80_OEAAAAAAAAAXw",
                           "rel": "Mixes/Song.wav", "root": "/", "dbl": "/a//b", "emoji": "/Mixes/Café 🎧.wav",
-                          "padded": " /Mixes/Song.wav", "empty": ""});
+                          "padded": " /Mixes/Song.wav", "empty": "", "slashes": "/Stems//"});
         let o = Object::root(&body).unwrap();
         assert_eq!(o.required_dropbox_path("a").unwrap(), "/Mixes/Song.wav");
         assert_eq!(o.required_dropbox_path("dir").unwrap(), "/Stems");
@@ -557,7 +560,7 @@ mod tests {
             "/Mixes/Café 🎧.wav"
         );
         assert!(o.required_dropbox_path("id").is_ok());
-        for bad in ["rel", "root", "dbl", "padded", "empty"] {
+        for bad in ["rel", "root", "dbl", "padded", "empty", "slashes"] {
             assert_eq!(
                 field_error(o.required_dropbox_path(bad)),
                 (422, "invalid_path", bad.into())

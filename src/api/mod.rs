@@ -173,6 +173,61 @@ mod tests {
     }
 
     #[test]
+    fn the_document_states_the_limits_the_server_enforces() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        let schema = |name: &str, pointer: &str| {
+            doc["components"]["schemas"][name]
+                .pointer(pointer)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or_else(|| panic!("{name}{pointer}")) as usize
+        };
+        for name in ["NewTrack", "TrackPatch"] {
+            assert_eq!(
+                schema(name, "/properties/files/maxItems"),
+                limits::FILES_PER_TRACK
+            );
+            assert_eq!(
+                schema(name, "/properties/collaborators/maxItems"),
+                limits::COLLABORATORS_PER_TRACK
+            );
+            assert_eq!(
+                schema(name, "/properties/title/maxLength"),
+                limits::TRACK_TITLE_CHARS
+            );
+        }
+        for name in ["NewShare", "SharePatch"] {
+            assert_eq!(
+                schema(name, "/properties/track_ids/maxItems"),
+                limits::TRACKS_PER_SHARE
+            );
+            assert_eq!(
+                schema(name, "/properties/title/maxLength"),
+                limits::SHARE_TITLE_CHARS
+            );
+            assert_eq!(
+                schema(name, "/properties/description/maxLength"),
+                limits::DESCRIPTION_CHARS
+            );
+        }
+        assert_eq!(
+            schema("Collaborator", "/properties/name/maxLength"),
+            limits::PERSON_CHARS
+        );
+        assert_eq!(
+            schema("NewFile", "/properties/label/maxLength"),
+            limits::FILE_LABEL_CHARS
+        );
+        assert_eq!(
+            schema("ProfilePatch", "/properties/display_name/maxLength"),
+            limits::DISPLAY_NAME_CHARS
+        );
+        assert_eq!(
+            schema("ProfilePatch", "/properties/bio/maxLength"),
+            limits::BIO_CHARS
+        );
+    }
+
+    #[test]
     fn instants_are_rfc3339_utc() {
         assert_eq!(time(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(time(1_764_316_800_123), "2025-11-28T08:00:00.123Z");

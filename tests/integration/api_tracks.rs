@@ -291,9 +291,9 @@ fn limits_and_text_that_could_spoof_are_refused_by_name() {
         "POST",
         "/api/tracks",
         &[
-            (json!({"title": "t", "files": files(21)}), 422, "files"),
+            (json!({"title": "t", "files": files(9)}), 422, "files"),
             (
-                json!({"title": "t", "files": [file], "collaborators": people(11)}),
+                json!({"title": "t", "files": [file], "collaborators": people(6)}),
                 422,
                 "collaborators",
             ),
@@ -320,7 +320,7 @@ fn limits_and_text_that_could_spoof_are_refused_by_name() {
         "collaborators": people(10)}),
     );
     let id = track["id"].as_str().unwrap();
-    let many: Vec<Value> = (0..51).map(|_| json!(id)).collect();
+    let many: Vec<Value> = (0..11).map(|_| json!(id)).collect();
     p.assert_refused(
         "PATCH",
         "/api/me",
