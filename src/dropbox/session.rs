@@ -524,9 +524,7 @@ mod tests {
         let app = app();
         let (mut s, _) = Session::start(&app, &connection(&app, NOW), link(), NOW, 2_000);
         s.answered(NOW, GRANTED);
-        for outcome in [Stored::Unchanged] {
-            assert_eq!(sent(&s.stored(NOW, outcome)).1, "Bearer sl.fresh");
-        }
+        assert_eq!(sent(&s.stored(NOW, Stored::Unchanged)).1, "Bearer sl.fresh");
         let (mut cron, _) =
             Session::start(&app, &connection(&app, NOW), Goal::Refresh, NOW, 10_000);
         cron.answered(NOW, GRANTED);
