@@ -174,9 +174,27 @@ impl<'a> Object<'a> {
         }
     }
 
-    /// One of a set of words or a fixed format, read by `parse`; `null`
-    /// clears it, and anything else (the empty string included) is refused
-    /// as `code`, saying what is `expected`.
+    /// A string taken exactly as sent (no trimming) and read by `read`,
+    /// which says what is wrong with it as the rest of a sentence about the
+    /// field; `null` clears it.
+    fn exact<T>(
+        &self,
+        name: &str,
+        max_chars: usize,
+        code: &'static str,
+        read: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Patch<T>, ApiError> {
+        self.read(name, |value, field| {
+            let sent = string(value, field, max_chars)?;
+            read(sent)
+                .map(Some)
+                .map_err(|wrong| ApiError::invalid(field, code, format!("`{field}` {wrong}")))
+        })
+    }
+
+    /// One of a set of words or a fixed format, read by `parse`; anything
+    /// else (the empty string included) is refused as `code`, saying what is
+    /// `expected`.
     pub fn choice<T>(
         &self,
         name: &str,
@@ -184,21 +202,15 @@ impl<'a> Object<'a> {
         code: &'static str,
         expected: &str,
     ) -> Result<Patch<T>, ApiError> {
-        self.read(name, |value, field| {
-            let s = value
-                .as_str()
-                .ok_or_else(|| ApiError::wrong_type(field, "a string"))?;
-            parse(s).map(Some).ok_or_else(|| {
-                ApiError::invalid(field, code, format!("`{field}` must be {expected}"))
-            })
+        self.exact(name, 100, code, |s| {
+            parse(s).ok_or_else(|| format!("must be {expected}"))
         })
     }
 
     /// An `https://` URL with a host and no credentials, exactly as sent:
     /// printable ASCII, none of the characters a URI may not hold.
     pub fn https_url(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.read(name, |value, field| {
-            let sent = string(value, field, limits::URL_CHARS)?;
+        self.exact(name, limits::URL_CHARS, "invalid_url", |sent| {
             let plain = sent
                 .bytes()
                 .all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b));
@@ -209,21 +221,15 @@ impl<'a> Object<'a> {
                         && u.username().is_empty()
                         && u.password().is_none()
                 });
-            ok.then(|| Some(sent.to_owned())).ok_or_else(|| {
-                ApiError::invalid(
-                    field,
-                    "invalid_url",
-                    format!("`{field}` must be an https:// URL"),
-                )
-            })
+            ok.then(|| sent.to_owned())
+                .ok_or_else(|| "must be an https:// URL".to_owned())
         })
     }
 
     /// A Dropbox path (`/Folder/File.wav`) or file id (`id:…`), as sent. A
     /// trailing slash is dropped; the root itself names no file.
     pub fn dropbox_path(&self, name: &str) -> Result<Patch<String>, ApiError> {
-        self.read(name, |value, field| {
-            let sent = string(value, field, limits::DROPBOX_PATH_CHARS)?;
+        self.exact(name, limits::DROPBOX_PATH_CHARS, "invalid_path", |sent| {
             let path = if sent.starts_with("id:") {
                 sent
             } else {
@@ -235,21 +241,13 @@ impl<'a> Object<'a> {
                 && !path.ends_with('/'))
                 || (path.starts_with("id:") && path.len() > 3);
             if !valid {
-                return Err(ApiError::invalid(
-                    field,
-                    "invalid_path",
-                    format!(
-                        "`{field}` must be a Dropbox path starting with `/` (or an `id:` file id)"
-                    ),
-                ));
+                return Err(
+                    "must be a Dropbox path starting with `/` (or an `id:` file id)".into(),
+                );
             }
             match spoofing(path, false) {
-                Some(problem) => Err(ApiError::invalid(
-                    field,
-                    "invalid_path",
-                    format!("`{field}` {problem}"),
-                )),
-                None => Ok(Some(path.to_owned())),
+                Some(problem) => Err(problem.to_owned()),
+                None => Ok(path.to_owned()),
             }
         })
     }
@@ -471,38 +469,25 @@ mod tests {
         assert_eq!(o.text("e", line).unwrap(), Some(None));
         assert_eq!(o.text("n", line).unwrap(), Some(None));
         assert_eq!(o.text("absent", line).unwrap(), None);
-        assert_eq!(
-            field_error(o.text("c", line)),
-            (422, "invalid_text", "c".into())
-        );
-        assert_eq!(
-            field_error(o.text("nl", line)),
-            (422, "invalid_text", "nl".into())
-        );
-        assert_eq!(
-            field_error(o.text("tab", line)),
-            (422, "invalid_text", "tab".into())
-        );
         assert!(o.text("tab", Text::paragraphs(10)).is_ok());
         assert_eq!(
             o.text("nl", Text::paragraphs(10)).unwrap(),
             Some(Some("a\nb".into()))
         );
-        // Limits count characters, not bytes.
-        assert_eq!(
-            field_error(o.text("long", line)),
-            (422, "too_long", "long".into())
-        );
         assert!(o.text("long", Text::line(81)).is_ok());
-        // What was sent counts, spaces a trim would drop included.
-        assert_eq!(
-            field_error(o.text("t", Text::line(10))),
-            (422, "too_long", "t".into())
-        );
-        assert_eq!(
-            field_error(o.text("num", line)),
-            (400, "wrong_type", "num".into())
-        );
+        for (field, rule, refused) in [
+            ("c", line, (422, "invalid_text")),
+            ("nl", line, (422, "invalid_text")),
+            ("tab", line, (422, "invalid_text")),
+            // Limits count characters, not bytes.
+            ("long", line, (422, "too_long")),
+            // What was sent counts, spaces a trim would drop included.
+            ("t", Text::line(10), (422, "too_long")),
+            ("num", line, (400, "wrong_type")),
+        ] {
+            let expected = (refused.0, refused.1, field.to_string());
+            assert_eq!(field_error(o.text(field, rule)), expected);
+        }
         assert_eq!(
             field_error(o.required_text("e", line)),
             (422, "missing_field", "e".into())
@@ -573,22 +558,16 @@ mod tests {
         let body = json!({"bpm": 128.5, "big": 1e300, "neg": -1, "s": "128", "days": 2.5, "d": 30});
         let o = Object::root(&body).unwrap();
         assert_eq!(o.number("bpm", 1.0, 400.0).unwrap(), Some(Some(128.5)));
-        assert_eq!(
-            field_error(o.number("big", 1.0, 400.0)),
-            (422, "out_of_range", "big".into())
-        );
-        assert_eq!(
-            field_error(o.number("neg", 1.0, 400.0)),
-            (422, "out_of_range", "neg".into())
-        );
-        assert_eq!(
-            field_error(o.number("s", 1.0, 400.0)),
-            (400, "wrong_type", "s".into())
-        );
-        assert_eq!(
-            field_error(o.integer("days", 1, 365)),
-            (422, "not_whole", "days".into())
-        );
+        for (field, status, code) in [
+            ("big", 422, "out_of_range"),
+            ("neg", 422, "out_of_range"),
+            ("s", 400, "wrong_type"),
+        ] {
+            let refused = field_error(o.number(field, 1.0, 400.0));
+            assert_eq!(refused, (status, code, field.to_string()));
+        }
+        let refused = field_error(o.integer("days", 1, 365));
+        assert_eq!(refused, (422, "not_whole", "days".into()));
         assert_eq!(o.integer("d", 1, 365).unwrap(), Some(Some(30)));
     }
 

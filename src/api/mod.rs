@@ -152,6 +152,13 @@ pub fn time_opt(ms: Option<Millis>) -> Option<String> {
     ms.map(time)
 }
 
+/// The status and field of a refusal, for the resources' tests.
+#[cfg(test)]
+pub(crate) fn refusal<T: std::fmt::Debug>(r: Result<T, ApiError>) -> (u16, String) {
+    let e = r.unwrap_err();
+    (e.status, e.field.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

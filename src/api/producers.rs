@@ -68,18 +68,11 @@ pub fn profile_update(body: &Value) -> Result<ProfileUpdate, ApiError> {
         }
         Some(Some(t)) => {
             t.only(&["accent", "mode"])?;
-            update.theme_accent = t.choice(
-                "accent",
-                |a| theme::parse_accent(a).map(|_| a.to_ascii_lowercase()),
-                "invalid_color",
-                "a colour like #7c3aed",
-            )?;
-            update.theme_mode = t.choice(
-                "mode",
-                |m| theme::parse_mode(m).map(|_| m.to_owned()),
-                "invalid_value",
-                "\"dark\" or \"light\"",
-            )?;
+            let accent = |a: &str| theme::parse_accent(a).map(|_| a.to_ascii_lowercase());
+            let mode = |m: &str| theme::parse_mode(m).map(|_| m.to_owned());
+            let colour = "a colour like #7c3aed";
+            update.theme_accent = t.choice("accent", accent, "invalid_color", colour)?;
+            update.theme_mode = t.choice("mode", mode, "invalid_value", "\"dark\" or \"light\"")?;
         }
     }
     Ok(update)
@@ -145,12 +138,8 @@ pub fn profile(row: &AccountRow, origin: &str) -> Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::refusal as code;
     use serde_json::json;
-
-    fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> (u16, String) {
-        let e = r.unwrap_err();
-        (e.status, e.field.unwrap_or_default())
-    }
 
     #[test]
     fn producers_need_a_valid_handle_and_a_name() {

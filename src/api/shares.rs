@@ -29,55 +29,38 @@ const SHARE_FIELDS: [&str; 6] = [
 /// What visitors may download when the producer does not say.
 const DEFAULT_DOWNLOADS: [FileKind; 2] = [FileKind::Master, FileKind::Bounce];
 
-/// `POST /api/shares` as sent: its tracks are checked against the
-/// producer's library before it becomes a `NewShare`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShareRequest {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub track_ids: Vec<String>,
-    pub expires_in_days: Option<i64>,
-    pub download_kinds: Vec<FileKind>,
-    pub on_profile: bool,
-}
-
-pub fn share_request(body: &Value) -> Result<ShareRequest, ApiError> {
+/// `POST /api/shares`. An untitled share has an empty title until
+/// `check_tracks` names it after its tracks.
+pub fn new_share(body: &Value, now: Millis) -> Result<NewShare, ApiError> {
     let o = Object::root(body)?;
     o.only(&SHARE_FIELDS)?;
-    Ok(ShareRequest {
-        title: o.text("title", SHARE_TITLE)?.flatten(),
+    Ok(NewShare {
+        title: o.text("title", SHARE_TITLE)?.flatten().unwrap_or_default(),
         description: o.text("description", DESCRIPTION)?.flatten(),
         track_ids: share_tracks(&o)?.ok_or_else(|| {
             ApiError::invalid("track_ids", "missing_field", "`track_ids` is required")
         })?,
-        expires_in_days: o.integer("expires_in_days", 1, 365)?.flatten(),
+        expires_at: o
+            .integer("expires_in_days", 1, 365)?
+            .flatten()
+            .map(|days| now + days * DAY_MS),
         download_kinds: downloads_field(&o)?.unwrap_or(DEFAULT_DOWNLOADS.to_vec()),
         on_profile: o.boolean("on_profile")?.unwrap_or(false),
     })
 }
 
-/// The share to store, once every track is known to be one of the
-/// producer's live tracks (`owned`: id and title). Untitled, it takes the
-/// track's title for one track and "N Tracks" for several.
-pub fn new_share(
-    request: ShareRequest,
-    owned: &[(String, String)],
-    now: Millis,
-) -> Result<NewShare, ApiError> {
-    let first_title = check_owned_tracks(&request.track_ids, owned)?;
-    let title = match (request.title, request.track_ids.len()) {
-        (Some(title), _) => title,
-        (None, 1) => first_title.to_string(),
-        (None, n) => format!("{n} Tracks"),
-    };
-    Ok(NewShare {
-        title,
-        description: request.description,
-        expires_at: request.expires_in_days.map(|days| now + days * DAY_MS),
-        track_ids: request.track_ids,
-        download_kinds: request.download_kinds,
-        on_profile: request.on_profile,
-    })
+/// Every track must be one of the producer's live tracks (`owned`: id and
+/// title). An untitled share takes the track's title for one track and
+/// "N Tracks" for several.
+pub fn check_tracks(new: &mut NewShare, owned: &[(String, String)]) -> Result<(), ApiError> {
+    let first_title = check_owned_tracks(&new.track_ids, owned)?;
+    if new.title.is_empty() {
+        new.title = match new.track_ids.len() {
+            1 => first_title.to_string(),
+            n => format!("{n} Tracks"),
+        };
+    }
+    Ok(())
 }
 
 /// `PATCH /api/shares/{id}`: the fields of a new share, each optional.
@@ -336,14 +319,10 @@ pub fn share_details(data: &ShareDetailsData, origin: &str, now: Millis) -> Shar
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::refusal as code;
     use crate::commands::stored_kinds;
     use crate::model::{DropboxRow, FileStatRow, TrackStatRow};
     use serde_json::json;
-
-    fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> (u16, String) {
-        let e = r.unwrap_err();
-        (e.status, e.field.unwrap_or_default())
-    }
 
     fn record() -> ShareRecord {
         ShareRecord {
@@ -370,10 +349,21 @@ mod tests {
             .collect()
     }
 
+    /// A one-track share request with one more field.
+    fn one(field: &str, value: Value) -> Value {
+        let mut body = json!({"track_ids": ["a"]});
+        body[field] = value;
+        body
+    }
+
     #[test]
     fn shares_default_to_masters_and_bounces_and_never_expiring() {
-        let new =
-            |body| new_share(share_request(&body).unwrap(), &owned(&["a", "b"]), 1_000).unwrap();
+        let new = |body| {
+            let mut new = new_share(&body, 1_000).unwrap();
+            check_tracks(&mut new, &owned(&["a", "b"]))
+                .map(|()| new)
+                .unwrap()
+        };
         let s = new(json!({"track_ids": ["a", "b"]}));
         assert_eq!(stored_kinds(&s.download_kinds), "master,bounce");
         assert_eq!(s.expires_at, None);
@@ -388,56 +378,33 @@ mod tests {
 
         let none = new(json!({"track_ids": ["a"], "downloads": "none"}));
         assert_eq!(stored_kinds(&none.download_kinds), "");
-        let foreign = new_share(
-            share_request(&json!({"track_ids": ["a", "zz"]})).unwrap(),
-            &owned(&["a"]),
-            0,
-        );
-        assert_eq!(code(foreign), (422, "track_ids[1]".into()));
+        let mut foreign = new_share(&json!({"track_ids": ["a", "zz"]}), 0).unwrap();
+        let refused = check_tracks(&mut foreign, &owned(&["a"]));
+        assert_eq!(code(refused), (422, "track_ids[1]".into()));
         for (body, status, field) in [
             (json!({}), 422, "track_ids"),
             (json!({"track_ids": []}), 422, "track_ids"),
             (json!({"track_ids": ["a", "a"]}), 422, "track_ids"),
             (json!({"track_ids": [1]}), 400, "track_ids[0]"),
             (json!({"track_ids": ["../x"]}), 422, "track_ids[0]"),
+            (one("expires_in_days", json!(0)), 422, "expires_in_days"),
+            (one("expires_in_days", json!(366)), 422, "expires_in_days"),
+            (one("downloads", json!("all")), 422, "downloads"),
             (
-                json!({"track_ids": ["a"], "expires_in_days": 0}),
-                422,
-                "expires_in_days",
-            ),
-            (
-                json!({"track_ids": ["a"], "expires_in_days": 366}),
-                422,
-                "expires_in_days",
-            ),
-            (
-                json!({"track_ids": ["a"], "downloads": "all"}),
-                422,
-                "downloads",
-            ),
-            (
-                json!({"track_ids": ["a"], "downloads": {"kinds": ["mp3"]}}),
+                one("downloads", json!({"kinds": ["mp3"]})),
                 422,
                 "downloads.kinds[0]",
             ),
-            (
-                json!({"track_ids": ["a"], "downloads": 3}),
-                400,
-                "downloads",
-            ),
-            (
-                json!({"track_ids": ["a"], "on_profile": 1}),
-                400,
-                "on_profile",
-            ),
+            (one("downloads", json!(3)), 400, "downloads"),
+            (one("on_profile", json!(1)), 400, "on_profile"),
         ] {
-            assert_eq!(code(share_request(&body)), (status, field.into()), "{body}");
+            assert_eq!(code(new_share(&body, 0)), (status, field.into()), "{body}");
         }
         let many: Vec<String> = (0..=limits::TRACKS_PER_SHARE)
             .map(|i| format!("t{i}"))
             .collect();
         assert_eq!(
-            code(share_request(&json!({ "track_ids": many }))),
+            code(new_share(&json!({ "track_ids": many }), 0)),
             (422, "track_ids".into())
         );
     }

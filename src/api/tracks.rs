@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::input::{item_id, item_object, Object, Text};
 use super::{time, ApiError};
-use crate::commands::{CollaboratorSpec, FileSpec, NewTrack, Patch, TrackUpdate};
+use crate::commands::{CollaboratorSpec, FileSpec, NewTrack, TrackUpdate};
 use crate::limits;
 use crate::model::{CollaboratorRow, FileKind, FileRow, TrackRecord};
 
@@ -25,32 +25,35 @@ const TRACK_FIELDS: [&str; 6] = [
 ];
 
 pub fn new_track(body: &Value) -> Result<NewTrack, ApiError> {
-    let o = Object::root(body)?;
-    o.only(&TRACK_FIELDS)?;
-    let scalars = track_scalars(&o)?;
+    let fields = track_fields(body, false)?;
+    let missing =
+        |field: &str| ApiError::invalid(field, "missing_field", format!("`{field}` is required"));
     Ok(NewTrack {
-        title: o.required_text("title", TRACK_TITLE)?,
-        bpm: scalars.bpm.flatten(),
-        key: scalars.key.flatten(),
-        artwork_path: scalars.artwork_path.flatten(),
-        collaborators: collaborators(&o)?.unwrap_or_default(),
-        files: files(&o, false)?
-            .ok_or_else(|| ApiError::invalid("files", "missing_field", "`files` is required"))?,
+        title: fields.title.ok_or_else(|| missing("title"))?,
+        bpm: fields.bpm.flatten(),
+        key: fields.key.flatten(),
+        artwork_path: fields.artwork_path.flatten(),
+        collaborators: fields.collaborators.unwrap_or_default(),
+        files: fields.files.ok_or_else(|| missing("files"))?,
     })
 }
 
 /// `PATCH /api/tracks/{id}`.
 pub fn track_update(body: &Value) -> Result<TrackUpdate, ApiError> {
+    track_fields(body, true)
+}
+
+/// The fields a track body sent; only an update may name files it keeps.
+fn track_fields(body: &Value, may_keep: bool) -> Result<TrackUpdate, ApiError> {
     let o = Object::root(body)?;
     o.only(&TRACK_FIELDS)?;
-    let scalars = track_scalars(&o)?;
     Ok(TrackUpdate {
         title: o.replacement_text("title", TRACK_TITLE)?,
-        bpm: scalars.bpm,
-        key: scalars.key,
-        artwork_path: scalars.artwork_path,
+        bpm: o.number("bpm", 1.0, 400.0)?,
+        key: o.text("key", MUSICAL_KEY)?,
+        artwork_path: o.dropbox_path("artwork_path")?,
         collaborators: collaborators(&o)?,
-        files: files(&o, true)?,
+        files: files(&o, may_keep)?,
     })
 }
 
@@ -64,20 +67,6 @@ pub fn too_many_tracks() -> ApiError {
             limits::TRACKS_PER_PRODUCER
         ),
     )
-}
-
-struct TrackScalars {
-    bpm: Patch<f64>,
-    key: Patch<String>,
-    artwork_path: Patch<String>,
-}
-
-fn track_scalars(o: &Object) -> Result<TrackScalars, ApiError> {
-    Ok(TrackScalars {
-        bpm: o.number("bpm", 1.0, 400.0)?,
-        key: o.text("key", MUSICAL_KEY)?,
-        artwork_path: o.dropbox_path("artwork_path")?,
-    })
 }
 
 fn collaborators(o: &Object) -> Result<Option<Vec<CollaboratorSpec>>, ApiError> {
@@ -253,12 +242,8 @@ pub struct TrackPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::refusal as code;
     use serde_json::json;
-
-    fn code<T: std::fmt::Debug>(r: Result<T, ApiError>) -> (u16, String) {
-        let e = r.unwrap_err();
-        (e.status, e.field.unwrap_or_default())
-    }
 
     #[test]
     fn tracks_are_read_with_files_and_collaborators() {

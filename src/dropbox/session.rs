@@ -209,21 +209,22 @@ impl<'a> Session<'a> {
 
     fn refresh(&mut self, now: Millis) -> Step {
         self.refreshed = true;
-        let Some(c) = &self.connection else {
-            return self.done(Err(Answer::Unavailable));
-        };
-        let Some(refresh_token) =
-            self.app
-                .vault
-                .open(&c.producer_id, Slot::Refresh, &c.refresh_token_enc)
-        else {
-            return self.done(Err(Answer::Refused(
-                "the refresh token does not decrypt".into(),
-            )));
-        };
-        self.phase = Phase::Refreshing { refresh_token };
-        self.tries = 0;
-        self.send(now)
+        match self.refresh_token() {
+            Ok(refresh_token) => {
+                self.phase = Phase::Refreshing { refresh_token };
+                self.tries = 0;
+                self.send(now)
+            }
+            Err(answer) => self.done(Err(answer)),
+        }
+    }
+
+    fn refresh_token(&self) -> Result<String, Answer> {
+        let c = self.connection.as_ref().ok_or(Answer::Unavailable)?;
+        self.app
+            .vault
+            .open(&c.producer_id, Slot::Refresh, &c.refresh_token_enc)
+            .ok_or_else(|| Answer::Refused("the refresh token does not decrypt".into()))
     }
 
     /// (Re)sends the current phase's request with what is left of the budget.
@@ -301,37 +302,36 @@ impl<'a> Session<'a> {
                 let result = grant().map(Outcome::Granted);
                 self.done(result)
             }
-            Phase::Refreshing { .. } => {
-                let grant = match grant() {
-                    Ok(grant) => grant,
-                    Err(refused) => return self.done(Err(refused)),
-                };
-                let Some(c) = self.connection.as_mut() else {
-                    return self.done(Err(Answer::Unavailable));
-                };
-                let Ok(sealed) =
-                    self.app
-                        .vault
-                        .seal_fresh(&c.producer_id, Slot::Access, &grant.access_token)
-                else {
-                    return self.done(Err(Answer::Unavailable));
-                };
-                let expires_at = grant.expires_at(now);
-                c.access_token_enc = Some(sealed.clone());
-                c.access_expires_at = Some(expires_at);
-                let write = Write::Access {
-                    producer_id: c.producer_id.clone(),
-                    guard: c.refresh_token_enc.clone(),
-                    access_token_enc: sealed,
-                    access_expires_at: expires_at,
-                };
-                self.phase = Phase::Storing {
-                    token: grant.access_token,
-                };
-                Step::Store(write)
-            }
+            Phase::Refreshing { .. } => match grant().and_then(|g| self.keep(now, g)) {
+                Ok(step) => step,
+                Err(answer) => self.done(Err(answer)),
+            },
             _ => self.done(Err(Answer::Unavailable)),
         }
+    }
+
+    /// Seals a refreshed access token into the connection and asks for it
+    /// to be stored under the guard.
+    fn keep(&mut self, now: Millis, grant: Grant) -> Result<Step, Answer> {
+        let c = self.connection.as_mut().ok_or(Answer::Unavailable)?;
+        let sealed = self
+            .app
+            .vault
+            .seal_fresh(&c.producer_id, Slot::Access, &grant.access_token)
+            .map_err(|_| Answer::Unavailable)?;
+        let expires_at = grant.expires_at(now);
+        c.access_token_enc = Some(sealed.clone());
+        c.access_expires_at = Some(expires_at);
+        let write = Write::Access {
+            producer_id: c.producer_id.clone(),
+            guard: c.refresh_token_enc.clone(),
+            access_token_enc: sealed,
+            access_expires_at: expires_at,
+        };
+        self.phase = Phase::Storing {
+            token: grant.access_token,
+        };
+        Ok(Step::Store(write))
     }
 
     /// After a `Wait`: the same request again.
@@ -362,15 +362,28 @@ mod tests {
     const NOW: Millis = 1_790_000_000_000;
     const GRANT: &str = r#"{"access_token":"sl.fresh","token_type":"bearer","expires_in":14400}"#;
 
-    fn app() -> App {
-        App {
+    fn app() -> &'static App {
+        static APP: std::sync::OnceLock<App> = std::sync::OnceLock::new();
+        APP.get_or_init(|| App {
             config: config(),
             vault: Vault::from_base64(&base64::Engine::encode(
                 &base64::engine::general_purpose::STANDARD,
                 [9u8; 32],
             ))
             .unwrap(),
-        }
+        })
+    }
+
+    /// A session towards `goal` whose stored access token is valid until
+    /// `access_until`, with `budget_ms` from `NOW`.
+    fn start(goal: Goal, access_until: Millis, budget_ms: u64) -> (Session<'static>, Step) {
+        Session::start(
+            app(),
+            &connection(app(), access_until),
+            goal,
+            NOW,
+            budget_ms,
+        )
     }
 
     /// A connection whose access token is valid until `access_until`.
@@ -419,8 +432,7 @@ mod tests {
 
     #[test]
     fn a_valid_token_is_used_as_stored() {
-        let app = app();
-        let (mut s, step) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let (mut s, step) = start(link(), NOW + 1, 2_000);
         assert_eq!(
             sent(&step),
             ("/2/files/get_temporary_link".into(), "Bearer sl.old".into())
@@ -438,9 +450,8 @@ mod tests {
 
     #[test]
     fn an_expired_token_is_refreshed_stored_under_the_guard_then_used() {
-        let app = app();
-        let c = connection(&app, NOW);
-        let (mut s, step) = Session::start(&app, &c, link(), NOW, 2_000);
+        let c = connection(app(), NOW);
+        let (mut s, step) = start(link(), NOW, 2_000);
         assert_eq!(
             sent(&step),
             (
@@ -459,7 +470,8 @@ mod tests {
         };
         assert_eq!(guard, c.refresh_token_enc);
         assert_eq!(
-            app.vault
+            app()
+                .vault
                 .open("prd_1", Slot::Access, &access_token_enc)
                 .as_deref(),
             Some("sl.fresh")
@@ -479,8 +491,7 @@ mod tests {
 
     #[test]
     fn a_401_refreshes_once_and_tries_again() {
-        let app = app();
-        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let (mut s, _) = start(link(), NOW + 1, 2_000);
         let expired = r#"{"error_summary": "expired_access_token/", "error": {".tag": "expired_access_token"}}"#;
         let step = s.answered(NOW, failure(401, expired));
         assert_eq!(sent(&step).0, "/oauth2/token");
@@ -491,8 +502,7 @@ mod tests {
 
     #[test]
     fn a_second_401_is_not_refreshed_again() {
-        let app = app();
-        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let (mut s, _) = start(link(), NOW + 1, 2_000);
         s.answered(NOW, failure(401, "{}"));
         s.answered(NOW, GRANTED);
         s.stored(NOW, Stored::Written);
@@ -504,9 +514,8 @@ mod tests {
 
     #[test]
     fn invalid_grant_marks_the_connection_for_reconnecting() {
-        let app = app();
-        let c = connection(&app, NOW);
-        let (mut s, _) = Session::start(&app, &c, link(), NOW, 2_000);
+        let c = connection(app(), NOW);
+        let (mut s, _) = start(link(), NOW, 2_000);
         let step = s.answered(NOW, failure(400, r#"{"error": "invalid_grant"}"#));
         let Step::Store(Write::Revoked { guard, warning, .. }) = step else {
             panic!("expected the connection marked, got {step:?}");
@@ -521,12 +530,10 @@ mod tests {
 
     #[test]
     fn a_refresh_that_lost_the_guard_still_serves_this_request() {
-        let app = app();
-        let (mut s, _) = Session::start(&app, &connection(&app, NOW), link(), NOW, 2_000);
+        let (mut s, _) = start(link(), NOW, 2_000);
         s.answered(NOW, GRANTED);
         assert_eq!(sent(&s.stored(NOW, Stored::Unchanged)).1, "Bearer sl.fresh");
-        let (mut cron, _) =
-            Session::start(&app, &connection(&app, NOW), Goal::Refresh, NOW, 10_000);
+        let (mut cron, _) = start(Goal::Refresh, NOW, 10_000);
         cron.answered(NOW, GRANTED);
         assert_eq!(
             cron.stored(NOW, Stored::Failed),
@@ -536,21 +543,13 @@ mod tests {
 
     #[test]
     fn the_cron_refreshes_even_a_valid_token() {
-        let app = app();
-        let (_, step) = Session::start(
-            &app,
-            &connection(&app, NOW + 60_000),
-            Goal::Refresh,
-            NOW,
-            10_000,
-        );
+        let (_, step) = start(Goal::Refresh, NOW + 60_000, 10_000);
         assert_eq!(sent(&step).0, "/oauth2/token");
     }
 
     #[test]
     fn outages_are_retried_until_the_budget_is_spent() {
-        let app = app();
-        let (mut s, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let (mut s, _) = start(link(), NOW + 1, 2_000);
         assert_eq!(
             s.answered(NOW + 5, Answered::Nothing),
             Step::Wait { ms: 100 }
@@ -578,7 +577,7 @@ mod tests {
             "no fourth wait fits the budget"
         );
         // A wait that overran the budget sends nothing more.
-        let (mut late, _) = Session::start(&app, &connection(&app, NOW + 1), link(), NOW, 2_000);
+        let (mut late, _) = start(link(), NOW + 1, 2_000);
         late.answered(NOW, Answered::Nothing);
         assert_eq!(
             late.resume(NOW + 2_000),
@@ -588,8 +587,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_grant_is_refused_without_repeating_it() {
-        let app = app();
-        let (mut s, _) = Session::start(&app, &connection(&app, NOW), Goal::Refresh, NOW, 10_000);
+        let (mut s, _) = start(Goal::Refresh, NOW, 10_000);
         let body = r#"{"access_token": "sl.SECRET", "expires_in": "soon"}"#;
         let Step::Done(Err(Answer::Refused(why))) =
             s.answered(NOW, Answered::Success { body: Some(body) })
@@ -601,14 +599,13 @@ mod tests {
 
     #[test]
     fn a_code_is_exchanged_for_a_grant() {
-        let app = app();
-        let (mut s, step) = Session::exchange(&app, "c0de", "https://x/cb", NOW, 2_000);
+        let (mut s, step) = Session::exchange(app(), "c0de", "https://x/cb", NOW, 2_000);
         assert_eq!(sent(&step).0, "/oauth2/token");
         let Step::Done(Ok(Outcome::Granted(grant))) = s.answered(NOW, GRANTED) else {
             panic!("the grant comes back");
         };
         assert_eq!(grant.access_token, "sl.fresh");
-        let (mut refused, _) = Session::exchange(&app, "used", "https://x/cb", NOW, 2_000);
+        let (mut refused, _) = Session::exchange(app(), "used", "https://x/cb", NOW, 2_000);
         assert_eq!(
             refused.answered(NOW, failure(400, r#"{"error": "invalid_grant"}"#)),
             Step::Done(Err(Answer::Revoked))

@@ -32,10 +32,10 @@ pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub async fn create(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
-    let request = shares::share_request(body)?;
+    let mut new = shares::new_share(body, call.now)?;
     let origin = call.origin()?;
-    let owned = store::owned_tracks(&call.db, &call.producer, &request.track_ids).await?;
-    let new = shares::new_share(request, &owned, call.now)?;
+    let owned = store::owned_tracks(&call.db, &call.producer, &new.track_ids).await?;
+    shares::check_tracks(&mut new, &owned)?;
     let (id, token) = (new_id()?, new_id()?);
     let record = store::create(&call.db, &call.producer, &id, &token, &new, call.now)
         .await?

@@ -5,7 +5,7 @@
 
 use worker::{D1Database, Result};
 
-use super::pages::{live_tracks_of_token, SHARE_BY_TOKEN};
+use super::pages::{file_columns, live_tracks_of_token, track_columns, SHARE_BY_TOKEN};
 use super::{batch, first, SqlValue};
 use crate::model::DeliveryData;
 
@@ -15,34 +15,31 @@ SELECT d.producer_id, d.account_id, d.status, d.refresh_token_enc, d.access_toke
 FROM shares s JOIN dropbox_connections d ON d.producer_id = s.producer_id
 WHERE s.token = ?1";
 
+const FILE: &str = live_tracks_of_token!(
+    file_columns!(),
+    "JOIN track_files f ON f.track_id = t.id",
+    " AND f.id = ?2"
+);
+const TRACK_FILES: &str = live_tracks_of_token!(
+    file_columns!(),
+    "JOIN track_files f ON f.track_id = t.id",
+    " AND t.id = ?2 ORDER BY f.position"
+);
+const TRACK: &str = live_tracks_of_token!(track_columns!(), "", " AND t.id = ?2");
+
 /// The one file asked for.
 pub async fn file(db: &D1Database, token: &str, file_id: &str) -> Result<DeliveryData> {
-    let sql = concat!(
-        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
-        live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
-        " AND f.id = ?2"
-    );
-    load(db, token, sql, file_id, false).await
+    load(db, token, FILE, file_id, false).await
 }
 
 /// Every file of the track, in order: the player picks one.
 pub async fn track_files(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
-    let sql = concat!(
-        "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
-        live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
-        " AND t.id = ?2 ORDER BY f.position"
-    );
-    load(db, token, sql, track_id, false).await
+    load(db, token, TRACK_FILES, track_id, false).await
 }
 
 /// The track, for its artwork.
 pub async fn track(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
-    let sql = concat!(
-        "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path ",
-        live_tracks_of_token!(""),
-        " AND t.id = ?2"
-    );
-    load(db, token, sql, track_id, true).await
+    load(db, token, TRACK, track_id, true).await
 }
 
 async fn load(

@@ -77,19 +77,9 @@ impl From<bool> for SqlValue {
 struct Columns(Vec<(&'static str, SqlValue)>);
 
 impl Columns {
-    /// Sets `column` when the command changes it.
+    /// Sets `column` when the command changes it (a `Patch` sets or
+    /// clears it, since `Option<T>` becomes a value or NULL).
     fn set<T: Into<SqlValue>>(&mut self, column: &'static str, value: Option<T>) -> &mut Self {
-        if let Some(v) = value {
-            self.0.push((column, v.into()));
-        }
-        self
-    }
-
-    /// Sets or clears `column` when the command changes it.
-    fn patch<T>(&mut self, column: &'static str, value: Option<Option<T>>) -> &mut Self
-    where
-        Option<T>: Into<SqlValue>,
-    {
         if let Some(v) = value {
             self.0.push((column, v.into()));
         }
@@ -132,11 +122,7 @@ async fn batch<const N: usize>(
     db: &D1Database,
     statements: [(&str, &[SqlValue]); N],
 ) -> Result<[D1Result; N]> {
-    let prepared = statements
-        .into_iter()
-        .map(|(sql, args)| statement(db, sql, args))
-        .collect::<Result<Vec<_>>>()?;
-    last(db.batch(prepared).await?)
+    run_all(db, statements).await
 }
 
 /// Like `batch`, for a number of statements known only at run time; answers
@@ -145,14 +131,25 @@ async fn batch_then_read<const N: usize>(
     db: &D1Database,
     statements: &[Owned],
 ) -> Result<[D1Result; N]> {
-    let prepared = statements
-        .iter()
-        .map(|(sql, args)| statement(db, sql, args))
-        .collect::<Result<Vec<_>>>()?;
-    last(db.batch(prepared).await?)
+    run_all(
+        db,
+        statements
+            .iter()
+            .map(|(sql, args)| (sql.as_str(), args.as_slice())),
+    )
+    .await
 }
 
-fn last<const N: usize>(mut results: Vec<D1Result>) -> Result<[D1Result; N]> {
+/// Prepares and runs statements as one batch; answers the last `N` results.
+async fn run_all<'a, const N: usize>(
+    db: &D1Database,
+    statements: impl IntoIterator<Item = (&'a str, &'a [SqlValue])>,
+) -> Result<[D1Result; N]> {
+    let prepared = statements
+        .into_iter()
+        .map(|(sql, args)| statement(db, sql, args))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results = db.batch(prepared).await?;
     results
         .split_off(results.len().saturating_sub(N))
         .try_into()

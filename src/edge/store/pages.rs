@@ -7,19 +7,36 @@ use crate::model::{ProfileData, SharePageData};
 
 /// How every visitor statement resolves a token: `s` is the share whose
 /// public token is `?1`, `st` its places, and `t` its tracks still in the
-/// library. Whether the share may be seen is the core's decision
-/// (`policy::access`), made on the share row this loads alongside.
+/// library; `joins` reach what is selected from them, and `rest` narrows or
+/// orders. Whether the share may be seen is the core's decision
+/// (`policy::access`), made on the share row loaded alongside.
 macro_rules! live_tracks_of_token {
-    ($joins:literal) => {
+    ($columns:expr, $joins:literal, $rest:literal) => {
         concat!(
-            "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
+            "SELECT ",
+            $columns,
+            " FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
             "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
             $joins,
-            " WHERE s.token = ?1"
+            " WHERE s.token = ?1",
+            $rest
         )
     };
 }
 pub(super) use live_tracks_of_token;
+
+/// The columns of `model::TrackRow` and `model::FileRow`.
+macro_rules! track_columns {
+    () => {
+        "t.id, t.title, t.bpm, t.musical_key, t.artwork_path"
+    };
+}
+macro_rules! file_columns {
+    () => {
+        "f.id, f.track_id, f.kind, f.path, f.is_folder, f.label"
+    };
+}
+pub(super) use {file_columns, track_columns};
 
 /// The share a token names, with its owner's branding and Dropbox state.
 pub(super) const SHARE_BY_TOKEN: &str = "\
@@ -32,21 +49,15 @@ WHERE s.token = ?1";
 
 // Each statement selects by token, so all four run in one batch: one round
 // trip per page view, whatever the number of tracks.
-const TRACKS_BY_TOKEN: &str = concat!(
-    "SELECT t.id, t.title, t.bpm, t.musical_key, t.artwork_path ",
-    live_tracks_of_token!(""),
-    " ORDER BY st.position"
-);
-
-const FILES_BY_TOKEN: &str = concat!(
-    "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label ",
-    live_tracks_of_token!("JOIN track_files f ON f.track_id = t.id"),
+const TRACKS_BY_TOKEN: &str = live_tracks_of_token!(track_columns!(), "", " ORDER BY st.position");
+const FILES_BY_TOKEN: &str = live_tracks_of_token!(
+    file_columns!(),
+    "JOIN track_files f ON f.track_id = t.id",
     " ORDER BY st.position, f.position"
 );
-
-const COLLABORATORS_BY_TOKEN: &str = concat!(
-    "SELECT c.track_id, c.name, c.role, c.avatar_url, c.url ",
-    live_tracks_of_token!("JOIN collaborators c ON c.track_id = t.id"),
+const COLLABORATORS_BY_TOKEN: &str = live_tracks_of_token!(
+    "c.track_id, c.name, c.role, c.avatar_url, c.url",
+    "JOIN collaborators c ON c.track_id = t.id",
     " ORDER BY st.position, c.position"
 );
 

@@ -55,11 +55,11 @@ pub async fn account(db: &D1Database, producer: &str) -> Result<Option<AccountRo
 fn columns(u: &ProfileUpdate) -> Columns {
     let mut c = Columns::default();
     c.set("display_name", u.display_name.clone())
-        .patch("bio", u.bio.clone())
-        .patch("avatar_url", u.avatar_url.clone())
-        .patch("header_url", u.header_url.clone())
-        .patch("theme_accent", u.theme_accent.clone())
-        .patch("theme_mode", u.theme_mode.clone())
+        .set("bio", u.bio.clone())
+        .set("avatar_url", u.avatar_url.clone())
+        .set("header_url", u.header_url.clone())
+        .set("theme_accent", u.theme_accent.clone())
+        .set("theme_mode", u.theme_mode.clone())
         .set("public_profile", u.public_profile);
     c
 }

@@ -104,8 +104,8 @@ pub async fn list(db: &D1Database, producer: &str, page: &PageQuery) -> Result<V
 fn columns(u: &ShareUpdate) -> Columns {
     let mut c = Columns::default();
     c.set("title", u.title.clone())
-        .patch("description", u.description.clone())
-        .patch("expires_at", u.expires_at)
+        .set("description", u.description.clone())
+        .set("expires_at", u.expires_at)
         .set(
             "download_kinds",
             u.download_kinds.as_deref().map(stored_kinds),

@@ -127,9 +127,9 @@ pub async fn create(
 fn columns(u: &TrackUpdate) -> Columns {
     let mut c = Columns::default();
     c.set("title", u.title.clone())
-        .patch("bpm", u.bpm)
-        .patch("musical_key", u.key.clone())
-        .patch("artwork_path", u.artwork_path.clone());
+        .set("bpm", u.bpm)
+        .set("musical_key", u.key.clone())
+        .set("artwork_path", u.artwork_path.clone());
     c
 }
 
