@@ -78,16 +78,18 @@ stop_worker() {
 }
 
 # throwaway_stack SQL...: the worker on a fresh state directory with the
-# migrations applied, then the SQL files (data) in order, and any wrangler arguments in the WORKER_ARGS array
-# (e.g. --var NAME:VALUE). Sets BASE_URL; everything is stopped and removed
-# when the calling script exits.
+# migrations applied, then the SQL files (data) in order, its own address as
+# PUBLIC_ORIGIN (as a deployment names its domain), and any wrangler
+# arguments in the WORKER_ARGS array (e.g. --var NAME:VALUE). Sets BASE_URL;
+# everything is stopped and removed when the calling script exits.
 throwaway_stack() {
   STACK_STATE=$(mktemp -d)
   trap 'stop_worker; stop_standin; rm -rf "$STACK_STATE"' EXIT
   d1_migrate "$STACK_STATE"
   if [ $# -gt 0 ]; then d1_apply "$STACK_STATE" "$@"; fi
   local port; port=$(free_port)
-  start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}
+  start_worker "$STACK_STATE" "$port" "$STACK_STATE/wrangler.log" \
+    --var "PUBLIC_ORIGIN:http://127.0.0.1:$port" ${WORKER_ARGS[@]+"${WORKER_ARGS[@]}"}
   wait_ready "http://127.0.0.1:$port/" "$STACK_STATE/wrangler.log"
   BASE_URL="http://127.0.0.1:$port"
 }

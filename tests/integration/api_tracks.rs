@@ -2,6 +2,8 @@
 
 use serde_json::{json, Value};
 
+use sharepage::limits::{COLLABORATORS_PER_TRACK, FILES_PER_TRACK, TRACKS_PER_SHARE};
+
 use crate::support::{get, new_producer, simple_track, str_of};
 
 fn full_track() -> Value {
@@ -291,9 +293,9 @@ fn limits_and_text_that_could_spoof_are_refused_by_name() {
         "POST",
         "/api/tracks",
         &[
-            (json!({"title": "t", "files": files(9)}), 422, "files"),
+            (json!({"title": "t", "files": files(FILES_PER_TRACK + 1)}), 422, "files"),
             (
-                json!({"title": "t", "files": [file], "collaborators": people(6)}),
+                json!({"title": "t", "files": [file], "collaborators": people(COLLABORATORS_PER_TRACK + 1)}),
                 422,
                 "collaborators",
             ),
@@ -315,12 +317,10 @@ fn limits_and_text_that_could_spoof_are_refused_by_name() {
         ],
     );
     // At the limits, everything is accepted.
-    let track = p.track(
-        json!({"title": "DJ \u{1f469}\u{200d}\u{1f3a4}", "files": files(20),
-        "collaborators": people(10)}),
-    );
+    let track = p.track(json!({"title": "DJ \u{1f469}\u{200d}\u{1f3a4}",
+        "files": files(FILES_PER_TRACK), "collaborators": people(COLLABORATORS_PER_TRACK)}));
     let id = track["id"].as_str().unwrap();
-    let many: Vec<Value> = (0..11).map(|_| json!(id)).collect();
+    let many: Vec<Value> = (0..=TRACKS_PER_SHARE).map(|_| json!(id)).collect();
     p.assert_refused(
         "PATCH",
         "/api/me",

@@ -14,6 +14,7 @@ mod api_tracks;
 mod downloads;
 mod dropbox_connect;
 mod methods;
+mod origin;
 mod profile_page;
 mod share_page;
 mod standin;

@@ -3,14 +3,12 @@
 //! not know (it would read them as GET) are refused like any other, and
 //! nothing they reach is counted.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::standin::connected;
-use crate::support::{base, str_of, visit, BROWSER};
+use crate::support::{send_raw, str_of, visit, BROWSER};
 
 const ODD: [&str; 14] = [
     "QUERY",
@@ -29,35 +27,8 @@ const ODD: [&str; 14] = [
     "POST",
 ];
 
-/// The status and `Allow` header of a request sent as raw HTTP/1.1: the
-/// test client refuses methods it does not know, as a browser would not.
-fn send_raw(method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, Option<String>) {
-    let addr = base().trim_start_matches("http://");
-    let mut stream = TcpStream::connect(addr).expect("connect to the worker");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("content-length: 0\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let head = answer.split("\r\n\r\n").next().unwrap_or("");
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let allow = head.lines().find_map(|l| {
-        let (name, value) = l.split_once(':')?;
-        name.eq_ignore_ascii_case("allow")
-            .then(|| value.trim().to_owned())
-    });
-    (status, allow)
-}
-
-fn refused((status, allow): &(u16, Option<String>), expected: &str) -> bool {
-    (*status == 405 && allow.as_deref() == Some(expected)) || *status == 501
+fn refused(answer: &crate::support::Raw, expected: &str) -> bool {
+    (answer.status == 405 && answer.header("allow") == Some(expected)) || answer.status == 501
 }
 
 #[test]
@@ -78,11 +49,11 @@ fn odd_methods_are_refused_and_never_counted() {
     ];
     for method in ODD {
         for path in &visitor_paths {
-            let answer = send_raw(method, path, &[("user-agent", BROWSER)]);
+            let answer = send_raw(method, path, &[("user-agent", BROWSER)], "");
             assert!(refused(&answer, "GET, HEAD"), "{method} {path}: {answer:?}");
         }
         let auth = format!("Bearer {}", producer.key);
-        let api = send_raw(method, "/api/me", &[("authorization", &auth)]);
+        let api = send_raw(method, "/api/me", &[("authorization", &auth)], "");
         assert!(refused(&api, "GET, PATCH"), "{method} /api/me: {api:?}");
     }
     // One real view and one real download, then exactly those are counted.

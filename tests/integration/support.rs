@@ -7,6 +7,54 @@ use serde_json::Value;
 use ureq::http::Request;
 use ureq::SendBody;
 
+/// An answer to a request sent as raw HTTP/1.1.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: u16,
+    head: String,
+    pub body: String,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (n, value) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// Sends a request as raw HTTP/1.1, for what the test client refuses to
+/// send (methods it does not know, a `Host` of our choosing), as a browser
+/// never would. `Host` defaults to the worker's own address.
+pub fn send_raw(method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Raw {
+    use std::io::{Read, Write};
+    let addr = base().trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the worker");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nconnection: close\r\n");
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("host: {addr}\r\n"));
+    }
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Raw {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
 pub struct Page {
     pub status: u16,
     headers: Vec<(String, String)>,
