@@ -14,12 +14,22 @@ db() { find "$state" -name '*.sqlite' -not -name 'metadata.sqlite' | head -n 1; 
 python3 tests/upgrade/rows.py "$(db)" >"$state/before.json"
 d1_migrate "$state"
 python3 tests/upgrade/rows.py "$(db)" >"$state/after.json"
-python3 - "$state/before.json" "$state/after.json" <<'PY'
-import json, sys
+python3 - "$state/before.json" "$state/after.json" migrations <<'PY'
+import collections, json, os, sys
 before, after = (json.load(open(p)) for p in sys.argv[1:3])
-applied = after.pop("d1_migrations", None)
-assert applied and [r[1] for r in applied] == ["0001_initial.sql"], f"migrations applied: {applied}"
-lost = {t: len(rows) for t, rows in before.items() if after.get(t) != rows}
-assert not lost, f"rows changed or lost by the upgrade: {lost}"
-print(f"upgrade kept every row: {sum(len(r) for r in before.values())} rows in {len(before)} tables")
+applied = [r["name"] for r in after.pop("d1_migrations", [])]
+expected = sorted(f for f in os.listdir(sys.argv[3]) if f.endswith(".sql"))
+assert applied == expected, f"migrations applied: {applied}, in migrations/: {expected}"
+# Every row a table held is still there, with the same values in the columns
+# it had (a later migration may add columns; it must not lose anything).
+lost = {}
+for table, rows in before.items():
+    columns = list(rows[0]) if rows else []
+    count = lambda rs: collections.Counter(json.dumps([r.get(c) for c in columns]) for r in rs)
+    missing = count(rows) - count(after.get(table, []))
+    if missing:
+        lost[table] = sum(missing.values())
+assert not lost, f"rows changed or lost by the upgrade, per table: {lost}"
+print(f"upgrade kept every row: {sum(len(r) for r in before.values())} rows in {len(before)} tables, "
+      f"{len(applied)} migration(s) applied")
 PY
