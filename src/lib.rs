@@ -2,12 +2,14 @@
 //! a branded page to listen and download.
 //!
 //! The crate is a pure, deterministic core plus a thin edge. The core decides
-//! everything (routing, share state at a given instant, what may be
-//! downloaded, which file plays, view models, HTML, headers, and for the API
-//! validation, errors and response shapes) from plain data and never reads a
-//! clock or touches the network (ids and keys are drawn by the edge), so it is tested natively
-//! with `cargo test`. Only `edge`, compiled for wasm32 alone, talks to the
-//! Workers runtime: D1, KV, fetch and the clock.
+//! everything (routing, whether a share may be seen at a given instant, what
+//! may be downloaded, which file plays, view models, HTML, headers; for the
+//! API validation, conflicts and response shapes; for Dropbox every request,
+//! answer and step of a session) from plain data, and never reads a clock
+//! or touches the network, so it is tested natively with `cargo test`. Only
+//! `edge`, compiled for wasm32 alone, talks to the Workers runtime: D1, KV,
+//! fetch, timers and the clock. Writes travel as `commands`; the edge's
+//! store maps them to columns.
 
 pub mod api;
 pub mod art;
