@@ -1,5 +1,6 @@
 //! Cost of the core's work for one share page view (state check, view model,
-//! template rendering), natively, for one track and for a 50-track share.
+//! template rendering), natively, for one track, a 50-track share, and the
+//! largest share the limits allow.
 //! Run with `cargo bench`; figures go into BENCHMARKS.md.
 
 use std::hint::black_box;

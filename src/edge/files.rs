@@ -1,7 +1,7 @@
 //! Visitors' play, file and artwork requests: one D1 batch, the core's
 //! decision, then a temporary link (cached) or a streamed ZIP from Dropbox.
 
-use worker::{console_error, D1Database, Response, Result};
+use worker::{console_error, D1Database, Response, ResponseBody, Result};
 
 use super::dropbox;
 use super::respond::{respond, store_failed, stream};
@@ -73,27 +73,34 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Response>
         Err(refusal) => return respond(refused(refusal, token, v.nonce)),
     };
     let name = file_name(&file.path);
-    let delivered = match (file.is_folder, v.is_head()) {
+    let fetched = match (file.is_folder, v.is_head()) {
         // A HEAD learns what it would get without Dropbox building a ZIP.
         (true, true) => return respond(Reply::zip(name)),
         (true, false) => dropbox::zip(v.env, &db, target.connection, target.path)
             .await
-            .and_then(|response| {
-                stream(Reply::zip(name), response.into_parts().1).map_err(|_| Answer::Unavailable)
-            }),
-        (false, _) => link(v, &db, target)
-            .await
-            .and_then(|link| respond(Reply::redirect(&link)).map_err(|_| Answer::Unavailable)),
+            .map(|response| Fetched::Zip(response.into_parts().1)),
+        (false, _) => link(v, &db, target).await.map(Fetched::Link),
     };
-    match delivered {
-        Ok(response) => {
+    match fetched {
+        Err(answer) => respond(failed(&answer, target.share, token, v.nonce)),
+        Ok(fetched) => {
             if v.counts() {
                 record_download(v, db, &target.share.id, file);
             }
-            Ok(response)
+            match fetched {
+                Fetched::Zip(body) => stream(Reply::zip(name), body),
+                Fetched::Link(link) => respond(Reply::redirect(&link)),
+            }
         }
-        Err(answer) => respond(failed(&answer, target.share, token, v.nonce)),
     }
+}
+
+/// What Dropbox gave for a download.
+enum Fetched {
+    /// A temporary link to redirect to.
+    Link(String),
+    /// A folder's ZIP, to stream through unread.
+    Zip(ResponseBody),
 }
 
 fn record_download(v: &Visit<'_>, db: D1Database, share_id: &str, file: &FileRow) {
