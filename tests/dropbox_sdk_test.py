@@ -197,3 +197,24 @@ def test_oversized_folders_are_too_many_files(standin):
     with pytest.raises(ApiError) as too_many:
         dbx.files_download_zip("/Big")
     assert too_many.value.error.is_too_many_files()
+
+
+def test_folders_list_in_pages_and_the_account_says_who_it_is(standin):
+    files = {f"/Beats/Track {i}/Track {i} 128bpm F#m.wav": {"size": 10} for i in range(3)}
+    files |= {"/Beats/Track 0/cover.jpg": {"size": 10}, "/Beats/notes.txt": {"size": 5}}
+    _, dbx = connect(standin, {"files": files, "name": "Jane Doe", "email": "jane@example.com",
+                               "list_page": 2})
+    page = dbx.files_list_folder("/beats")
+    names = [e.name for e in page.entries]
+    while page.has_more:
+        page = dbx.files_list_folder_continue(page.cursor)
+        names += [e.name for e in page.entries]
+    assert names == ["notes.txt", "Track 0", "Track 1", "Track 2"]
+    inside = dbx.files_list_folder("/Beats/Track 0", limit=10).entries
+    kinds = {e.name: type(e).__name__ for e in inside}
+    assert kinds == {"cover.jpg": "FileMetadata", "Track 0 128bpm F#m.wav": "FileMetadata"}
+    with pytest.raises(ApiError) as not_folder:
+        dbx.files_list_folder("/Beats/notes.txt")
+    assert not_folder.value.error.get_path().is_not_folder()
+    me = dbx.users_get_current_account()
+    assert (me.name.display_name, me.email) == ("Jane Doe", "jane@example.com")

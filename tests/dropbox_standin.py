@@ -8,6 +8,8 @@ worker):
   GET  /oauth2/authorize          the consent page; redirects back with a code
   POST /oauth2/token              authorization_code and refresh_token grants
   POST /2/files/get_temporary_link
+  POST /2/files/list_folder        and /continue: a folder's entries, paged by cursor
+  POST /2/users/get_current_account  who connected (name, email)
   POST /2/files/download_zip      a real ZIP; argument in Dropbox-API-Arg
   GET  /tl/<id>/<name>            temporary links: bytes, Range (206), expiry,
                                   Content-Disposition as Dropbox serves it
@@ -77,8 +79,30 @@ class Account:
         self.expires_in = spec.get("expires_in", 14400)
         # Dropbox's limit is 10 000 entries; tests lower it to reach it cheaply.
         self.zip_max_entries = spec.get("zip_max_entries", ZIP_MAX_ENTRIES)
+        # Who signed in: users/get_current_account answers with these.
+        self.name = spec.get("name", "Stand-in User")
+        self.email = spec.get("email", account_id.split(":")[-1].lower() + "@example.com")
+        # Entries per list_folder page when the caller sets no limit; tests
+        # lower it to page through folders cheaply.
+        self.list_page = spec.get("list_page", 500)
         self.faults = []
         self.log = []
+
+    def children(self, folder_lower):
+        """The entries directly inside a folder ("" is the root): its files,
+        and the folders that deeper files imply, sorted by name."""
+        prefix = folder_lower.rstrip("/") + "/"
+        found = {}
+        for lower, (display, spec) in self.files.items():
+            if not lower.startswith(prefix):
+                continue
+            rest = display[len(prefix):]
+            if "/" in rest:
+                top = rest.split("/", 1)[0]
+                found.setdefault(top.lower(), ("folder", display[:len(prefix) + len(top)], None))
+            else:
+                found[rest.lower()] = ("file", display, spec)
+        return [found[k] for k in sorted(found)]
 
     def folder_entries(self, folder_lower):
         prefix = folder_lower.rstrip("/") + "/"
@@ -117,7 +141,8 @@ class State:
         self.issued = []
 
     def new_account(self, spec):
-        account_id = spec.get("account_id") or "dbid:" + secrets.token_urlsafe(12)
+        # Dropbox account ids are "dbid:" and 35 more characters (its SDK checks).
+        account_id = spec.get("account_id") or "dbid:" + secrets.token_urlsafe(27)[:35]
         self.accounts[account_id] = Account(account_id, spec)
         return account_id
 
@@ -265,6 +290,9 @@ class Handler(BaseHTTPRequestHandler):
             "/oauth2/token": self.token,
             "/2/files/get_temporary_link": self.get_temporary_link,
             "/2/files/download_zip": self.download_zip,
+            "/2/files/list_folder": self.list_folder,
+            "/2/files/list_folder/continue": self.list_folder_continue,
+            "/2/users/get_current_account": self.get_current_account,
         }
         if url.path in routes:
             return routes[url.path]()
@@ -362,20 +390,32 @@ class Handler(BaseHTTPRequestHandler):
                               uid=str(abs(hash(account.id)) % 10**9), account_id=account.id)
         return answer
 
-    def get_temporary_link(self):
-        endpoint = "get_temporary_link"
+    def rpc(self, endpoint, argument="path"):
+        """Reads an RPC call as Dropbox does: a JSON body, then the bearer
+        token. Answers (account, argument's value) or None when it answered
+        an error itself. `argument` None takes no argument (`null` body)."""
         raw = self.body()
         if not self.headers.get("content-type", "").startswith("application/json"):
-            return self.bad_input(None, endpoint, 'Bad HTTP "Content-Type" header. '
-                                                  'Expecting one of "application/json".')
+            self.bad_input(None, endpoint, 'Bad HTTP "Content-Type" header. '
+                                           'Expecting one of "application/json".')
+            return None
         account = self.bearer_account(endpoint)
         if account is None:
-            return
+            return None
         try:
-            path = json.loads(raw)["path"]
+            value = json.loads(raw or b"null")
+            value = value[argument] if argument else value
         except Exception:
-            return self.bad_input(account, endpoint,
-                                  "request body: could not decode input as JSON")
+            self.bad_input(account, endpoint, "request body: could not decode input as JSON")
+            return None
+        return account, value
+
+    def get_temporary_link(self):
+        endpoint = "get_temporary_link"
+        called = self.rpc(endpoint)
+        if called is None:
+            return
+        account, path = called
         found = self.find(account, endpoint, path, "file")
         if found is None:
             return
@@ -389,6 +429,68 @@ class Handler(BaseHTTPRequestHandler):
         meta = self.metadata("file", display, spec)
         self.record(account, endpoint, 200)
         self.reply(200, {"metadata": meta, "link": f"http://{host}/tl/{link_id}/{name}"})
+
+    def list_folder(self):
+        endpoint = "list_folder"
+        called = self.rpc(endpoint, argument=None)
+        if called is None:
+            return
+        account, args = called
+        try:
+            path, limit = args["path"], int(args.get("limit") or account.list_page)
+        except Exception:
+            return self.bad_input(account, endpoint, "request body: could not decode input as JSON")
+        if path and account.lookup(path) is None:
+            return self.path_error(account, endpoint, "not_found")
+        if path and account.lookup(path)[0] != "folder":
+            return self.path_error(account, endpoint, "not_folder")
+        self.list_page_of(account, endpoint, path.lower(), 0, limit)
+
+    def list_folder_continue(self):
+        endpoint = "list_folder/continue"
+        called = self.rpc(endpoint, argument="cursor")
+        if called is None:
+            return
+        account, cursor = called
+        try:
+            path, offset, limit = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        except Exception:
+            return self.bad_input(account, endpoint, "cursor: invalid")
+        if path and account.lookup(path) is None:
+            # The folder went away: the cursor can no longer be continued.
+            self.record(account, endpoint, 409)
+            return self.reply(409, dbx_error("reset", {".tag": "reset"}))
+        self.list_page_of(account, endpoint, path, offset, limit)
+
+    def list_page_of(self, account, endpoint, path, offset, limit):
+        entries = account.children(path)
+        page = entries[offset:offset + limit]
+        cursor = base64.urlsafe_b64encode(json.dumps([path, offset + len(page), limit]).encode())
+        self.record(account, endpoint, 200)
+        self.reply(200, {"entries": [self.metadata(kind, display, spec) for kind, display, spec in page],
+                         "cursor": cursor.decode().rstrip("="),
+                         "has_more": offset + len(page) < len(entries)})
+
+    def get_current_account(self):
+        endpoint = "get_current_account"
+        called = self.rpc(endpoint, argument=None)
+        if called is None:
+            return
+        account = called[0]
+        given, _, surname = account.name.partition(" ")
+        initials = "".join(w[0] for w in account.name.split()[:2]).upper()
+        namespace = str(abs(hash(account.id)) % 10**10)
+        self.record(account, endpoint, 200)
+        self.reply(200, {
+            "account_id": account.id,
+            "name": {"given_name": given, "surname": surname, "familiar_name": given,
+                     "display_name": account.name, "abbreviated_name": initials},
+            "email": account.email, "email_verified": True, "disabled": False,
+            "locale": "en", "referral_link": "https://www.dropbox.com/referrals/standin",
+            "is_paired": False, "account_type": {".tag": "basic"},
+            "root_info": {".tag": "user", "root_namespace_id": namespace,
+                          "home_namespace_id": namespace},
+            "country": "PT"})
 
     def download_zip(self):
         endpoint = "download_zip"
