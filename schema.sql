@@ -35,6 +35,8 @@ CREATE INDEX IF NOT EXISTS api_keys_by_producer ON api_keys (producer_id);
 CREATE TABLE IF NOT EXISTS dropbox_connections (
   producer_id       TEXT PRIMARY KEY REFERENCES producers(id) ON DELETE CASCADE,
   account_id        TEXT,
+  account_name      TEXT,                    -- as Dropbox names the account
+  account_email     TEXT,
   refresh_token_enc TEXT NOT NULL,
   access_token_enc  TEXT,
   access_expires_at INTEGER,
@@ -43,6 +45,8 @@ CREATE TABLE IF NOT EXISTS dropbox_connections (
   connected_at      INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL
 );
+-- One Dropbox account serves one producer: connecting looks it up.
+CREATE INDEX IF NOT EXISTS dropbox_connections_by_account ON dropbox_connections (account_id);
 -- The cron looks for tokens about to expire.
 CREATE INDEX IF NOT EXISTS dropbox_connections_by_expiry
   ON dropbox_connections (access_expires_at) WHERE status = 'ok';

@@ -149,6 +149,8 @@ mod tests {
         ConnectionRow {
             producer_id: "prd_1".into(),
             account_id: Some("dbid:1".into()),
+            account_name: None,
+            account_email: None,
             status: status.into(),
             refresh_token_enc: "sealed".into(),
             access_token_enc: None,

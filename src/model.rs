@@ -172,6 +172,11 @@ pub struct SharePageData {
 pub struct ConnectionRow {
     pub producer_id: String,
     pub account_id: Option<String>,
+    /// Who the account is, as Dropbox names it (not loaded where unneeded).
+    #[serde(default)]
+    pub account_name: Option<String>,
+    #[serde(default)]
+    pub account_email: Option<String>,
     pub status: String,
     pub refresh_token_enc: String,
     pub access_token_enc: Option<String>,
@@ -226,6 +231,8 @@ pub struct AccountRow {
     pub updated_at: i64,
     pub dropbox_status: Option<String>,
     pub dropbox_warning: Option<String>,
+    pub dropbox_account_name: Option<String>,
+    pub dropbox_account_email: Option<String>,
     #[serde(flatten)]
     pub producer: ProducerRow,
 }
@@ -313,6 +320,8 @@ pub struct ShareDetailsData {
 pub struct DropboxRow {
     pub status: String,
     pub warning: Option<String>,
+    pub account_name: Option<String>,
+    pub account_email: Option<String>,
 }
 
 /// A list SQLite built with `json_group_array`, which arrives as JSON text.

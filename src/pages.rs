@@ -33,6 +33,8 @@ pub enum ErrorPage {
     ConnectDeclined,
     /// Not an error: the OAuth callback stored the producer's tokens.
     Connected,
+    /// The Dropbox account someone allowed is linked to another producer.
+    AccountTaken,
 }
 
 impl ErrorPage {
@@ -43,7 +45,7 @@ impl ErrorPage {
             ErrorPage::MethodNotAllowed => 405,
             ErrorPage::Unavailable | ErrorPage::FilesUnavailable { .. } => 503,
             ErrorPage::Forbidden => 403,
-            ErrorPage::ZipTooLarge => 409,
+            ErrorPage::ZipTooLarge | ErrorPage::AccountTaken => 409,
             ErrorPage::BadConnectLink | ErrorPage::ConnectDeclined => 400,
             ErrorPage::Connected => 200,
         }
@@ -62,6 +64,7 @@ impl ErrorPage {
             ErrorPage::BadConnectLink => "This connection link has expired",
             ErrorPage::ConnectDeclined => "Dropbox was not connected",
             ErrorPage::Connected => "Dropbox connected",
+            ErrorPage::AccountTaken => "This Dropbox is linked to another producer",
         }
     }
 
@@ -98,6 +101,9 @@ impl ErrorPage {
             ErrorPage::Connected => {
                 "Your share pages can now play and deliver your files. You can close this window."
             }
+            ErrorPage::AccountTaken => {
+                "One Dropbox account serves one producer, so nothing was changed. Sign in to Dropbox with another account, or ask the producer it is linked to to connect a different one."
+            }
         }
     }
 
@@ -116,7 +122,7 @@ impl ErrorPage {
 struct ErrorView {
     status: u16,
     heading: &'static str,
-    message: &'static str,
+    message: String,
     /// The owner of the link, when known: the visitor sees whose link it was.
     producer: Option<ProducerView>,
     theme: ThemeView,
@@ -145,7 +151,7 @@ pub fn error_in_share(
             .map(|t| format!("/s/{t}")),
         status: kind.status(),
         heading: kind.heading(),
-        message: kind.message(),
+        message: kind.message().to_owned(),
         theme: producer.map_or_else(|| Theme::default().into(), view::theme_view),
         producer: producer.map(view::producer_view),
     };
@@ -154,6 +160,25 @@ pub fn error_in_share(
         Some(seconds) => reply.with_header("retry-after", seconds.to_string()),
         None => reply,
     }
+}
+
+/// The OAuth callback stored the tokens: it says whose Dropbox now serves
+/// which producer ("Connected Jane Doe's Dropbox to Night Owl (@nightowl)").
+pub fn connected(account: &str, producer: &ProducerRow, nonce: &str) -> Reply {
+    let model = ErrorView {
+        status: 200,
+        heading: ErrorPage::Connected.heading(),
+        message: format!(
+            "Connected {account}'s Dropbox to {} (@{}). {}",
+            view::producer_view(producer).display_name,
+            producer.handle,
+            ErrorPage::Connected.message()
+        ),
+        theme: view::theme_view(producer),
+        producer: None,
+        back_url: None,
+    };
+    html(200, "error.html", &model, nonce)
 }
 
 /// `GET /s/{token}`: `loaded` is what the store found for the token.
@@ -322,6 +347,19 @@ mod tests {
         assert_eq!(r.status, 200);
         assert!(!body(&r).contains("<script"));
         assert!(!body(&r).contains("javascript:"));
+    }
+
+    #[test]
+    fn the_connected_page_names_the_account_and_the_producer_escaped() {
+        let mut owner = fixtures::producer();
+        let r = connected("Jane Doe", &owner, "n");
+        assert_eq!(r.status, 200);
+        assert!(fixtures::unescape(body(&r))
+            .contains("Connected Jane Doe's Dropbox to Night Owl (@nightowl)."));
+        owner.display_name = fixtures::HOSTILE.into();
+        let hostile = connected("<script>alert(1)</script>", &owner, "n");
+        assert!(!body(&hostile).contains("<script"));
+        assert_eq!(error(ErrorPage::AccountTaken, None, "n").status, 409);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::{time, ApiError};
 use crate::commands::{NewProducer, ProfileUpdate};
 use crate::ids::is_handle;
 use crate::limits;
-use crate::model::AccountRow;
+use crate::model::{AccountRow, DropboxRow};
 use crate::theme::{self, Mode, Theme};
 
 const DISPLAY_NAME: Text = Text::line(limits::DISPLAY_NAME_CHARS);
@@ -113,6 +113,12 @@ pub struct Profile {
 pub fn profile(row: &AccountRow, origin: &str) -> Profile {
     let p = &row.producer;
     let theme = Theme::from_stored(p.theme_accent.as_deref(), p.theme_mode.as_deref());
+    let connection = row.dropbox_status.clone().map(|status| DropboxRow {
+        status,
+        warning: row.dropbox_warning.clone(),
+        account_name: row.dropbox_account_name.clone(),
+        account_email: row.dropbox_account_email.clone(),
+    });
     Profile {
         id: row.id.clone(),
         handle: p.handle.clone(),
@@ -126,10 +132,7 @@ pub fn profile(row: &AccountRow, origin: &str) -> Profile {
         },
         public_profile: p.public_profile,
         profile_url: p.public_profile.then(|| format!("{origin}/u/{}", p.handle)),
-        dropbox: dropbox(
-            row.dropbox_status.as_deref(),
-            row.dropbox_warning.as_deref(),
-        ),
+        dropbox: dropbox(connection.as_ref()),
         created_at: time(row.created_at),
         updated_at: time(row.updated_at),
     }

@@ -277,10 +277,7 @@ pub struct ShareDetails {
 
 pub fn share_details(data: &ShareDetailsData, origin: &str, now: Millis) -> ShareDetails {
     let row = &data.share;
-    let dropbox = dropbox(
-        data.dropbox.as_ref().map(|d| d.status.as_str()),
-        data.dropbox.as_ref().and_then(|d| d.warning.as_deref()),
-    );
+    let dropbox = dropbox(data.dropbox.as_ref());
     let tracks = data
         .tracks
         .iter()
@@ -528,6 +525,8 @@ mod tests {
             dropbox: Some(DropboxRow {
                 status: "ok".into(),
                 warning: None,
+                account_name: None,
+                account_email: None,
             }),
             ..data.clone()
         };
@@ -536,6 +535,8 @@ mod tests {
             dropbox: Some(DropboxRow {
                 status: "needs_reconnect".into(),
                 warning: None,
+                account_name: None,
+                account_email: None,
             }),
             ..data
         };

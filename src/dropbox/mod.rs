@@ -10,6 +10,7 @@ pub mod answer;
 pub mod files;
 pub mod oauth;
 pub mod session;
+pub mod users;
 
 /// Where Dropbox is and who we are to it. Bases are configurable so tests
 /// and local development talk to the stand-in.

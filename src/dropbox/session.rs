@@ -14,7 +14,7 @@
 
 use super::answer::{classify, retry_delay, Answer};
 use super::oauth::{self, Grant};
-use super::{files, App, Outbound};
+use super::{files, users, App, Outbound};
 use crate::model::ConnectionRow;
 use crate::policy::Millis;
 use crate::vault::Slot;
@@ -28,6 +28,8 @@ pub enum Goal {
     Zip { path: String },
     /// A fresh access token, stored (the cron's work).
     Refresh,
+    /// Who the connection belongs to (`users/get_current_account`).
+    Account,
 }
 
 /// What the edge does next.
@@ -52,7 +54,8 @@ pub enum Step {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The last request's 2xx response is the result (a link, a ZIP).
+    /// The last request's 2xx response is the result (a link, a ZIP, the
+    /// account).
     Response,
     /// The access token was refreshed (and stored, unless the guard lost).
     Refreshed,
@@ -234,6 +237,7 @@ impl<'a> Session<'a> {
             Phase::Calling { token } => match &self.goal {
                 Goal::Link { path } => (files::temporary_link(config, token, path), false),
                 Goal::Zip { path } => (files::download_zip(config, token, path), false),
+                Goal::Account => (users::current_account(config, token), false),
                 Goal::Refresh => return self.done(Ok(Outcome::Refreshed)),
             },
             Phase::Refreshing { refresh_token } => (oauth::refresh(config, refresh_token), true),
@@ -391,6 +395,8 @@ mod tests {
         ConnectionRow {
             producer_id: "prd_1".into(),
             account_id: Some("dbid:1".into()),
+            account_name: None,
+            account_email: None,
             status: "ok".into(),
             refresh_token_enc: app.vault.seal("prd_1", Slot::Refresh, "rt", [1; 12]),
             access_token_enc: Some(app.vault.seal("prd_1", Slot::Access, "sl.old", [2; 12])),

@@ -12,8 +12,9 @@ use crate::api::dropbox::connect_link;
 use crate::api::{self, ApiError};
 use crate::dropbox::answer::Answer;
 use crate::dropbox::oauth::{self, Callback};
-use crate::dropbox::session::{Outcome, Session};
-use crate::dropbox::VISITOR_BUDGET_MS;
+use crate::dropbox::session::{Goal, Outcome, Session};
+use crate::dropbox::users::{self, Account};
+use crate::dropbox::{App, VISITOR_BUDGET_MS};
 use crate::http::Reply;
 use crate::model::ConnectionRow;
 use crate::pages::{self, ErrorPage};
@@ -95,19 +96,56 @@ pub async fn callback(v: &Visit<'_>) -> Reply {
     ) else {
         return page(ErrorPage::Unavailable);
     };
-    let row = ConnectionRow {
+    let mut row = ConnectionRow {
         producer_id: producer,
         account_id: grant.account_id.clone(),
+        account_name: None,
+        account_email: None,
         status: crate::model::CONNECTED.into(),
         refresh_token_enc: refresh_enc,
         access_token_enc: Some(access_enc),
         access_expires_at: Some(grant.expires_at(v.now)),
     };
+    // Who allowed access: the producer is shown the account by name, and an
+    // account serves one producer only.
+    let Some(account) = current_account(&app, &row, v.now).await else {
+        return page(ErrorPage::Unavailable);
+    };
+    row.account_id = Some(account.account_id);
+    row.account_name = Some(account.name.clone());
+    row.account_email = Some(account.email);
+    let owner = match store::producers::account(&db, &row.producer_id).await {
+        Ok(Some(owner)) => owner.producer,
+        Ok(None) => return page(ErrorPage::BadConnectLink),
+        Err(e) => {
+            console_error!("connect: {e}");
+            return page(ErrorPage::Unavailable);
+        }
+    };
     match store::dropbox::connect(&db, &row, v.now).await {
-        Ok(()) => page(ErrorPage::Connected),
+        Ok(true) => pages::connected(&account.name, &owner, v.nonce),
+        Ok(false) => page(ErrorPage::AccountTaken),
         Err(e) => {
             console_error!("connect: {e}");
             page(ErrorPage::Unavailable)
         }
     }
+}
+
+/// The account a fresh connection belongs to, from Dropbox.
+async fn current_account(app: &App, row: &ConnectionRow, now: Millis) -> Option<Account> {
+    let (mut session, first) = Session::start(app, row, Goal::Account, now, VISITOR_BUDGET_MS);
+    let answer = match drive(&mut session, first, None).await {
+        Ok((Outcome::Response, Some(mut response))) => response.text().await.ok(),
+        Ok(_) => None,
+        Err(answer) => {
+            console_error!("connect: get_current_account failed: {answer:?}");
+            None
+        }
+    };
+    let account = answer.as_deref().and_then(users::parse_account);
+    if account.is_none() {
+        console_error!("connect: Dropbox did not say whose account this is");
+    }
+    account
 }

@@ -24,7 +24,7 @@ fn the_operator_creates_producers_whose_key_works_once_shown() {
     assert_eq!(me.json()["display_name"], "Op Producer");
     assert_eq!(
         me.json()["dropbox"],
-        json!({"status": "not_connected", "warning": null})
+        json!({"status": "not_connected", "warning": null, "account": null})
     );
 
     let clash = call("POST", "/admin/producers", &admin_token(), Some(&body));

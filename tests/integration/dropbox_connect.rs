@@ -28,7 +28,7 @@ fn connecting_stores_the_account_once_per_link() {
     let producer = new_producer("connect");
     assert_eq!(
         dropbox_state(&producer),
-        json!({"status": "not_connected", "warning": null})
+        json!({"status": "not_connected", "warning": null, "account": null})
     );
 
     let url = authorize_url(&producer);
@@ -41,7 +41,10 @@ fn connecting_stores_the_account_once_per_link() {
     assert!(query["redirect_uri"].ends_with("/oauth/dropbox/callback"));
     assert!(query["state"].len() >= 22, "the state is unguessable");
 
-    let account = Account::new(json!({"/a.wav": {}}), json!({}));
+    let account = Account::new(
+        json!({"/a.wav": {}}),
+        json!({"name": "Jane Doe", "email": "jane@example.com"}),
+    );
     let consent = send_to(
         "GET",
         &format!("{url}&login={}", account.id),
@@ -52,9 +55,18 @@ fn connecting_stores_the_account_once_per_link() {
     let page = send_to("GET", &callback, &[], Body::None);
     assert_eq!(page.status, 200, "{}", page.raw);
     assert!(page.has("Dropbox connected"));
+    let handle = &producer.handle;
+    assert!(
+        page.has(&format!(
+            "Connected Jane Doe's Dropbox to connect producer (@{handle})"
+        )),
+        "{}",
+        page.text
+    );
     assert_eq!(
         dropbox_state(&producer),
-        json!({"status": "ok", "warning": null})
+        json!({"status": "ok", "warning": null,
+               "account": {"name": "Jane Doe", "email": "jane@example.com"}})
     );
 
     // The same link again: the state was spent.
@@ -212,12 +224,30 @@ fn a_revoked_connection_warns_the_producer_and_pauses_files_not_pages() {
     );
 
     // Reconnecting (here to a new account) replaces the tokens and clears it.
-    let fresh = Account::new(json!({"/R/a.wav": {}}), json!({}));
+    let fresh = Account::new(json!({"/R/a.wav": {}}), json!({"name": "Second Self"}));
     assert_eq!(connect(&producer, &fresh).status, 200);
+    let state = dropbox_state(&producer);
     assert_eq!(
-        dropbox_state(&producer),
-        json!({"status": "ok", "warning": null})
+        (&state["status"], &state["warning"]),
+        (&json!("ok"), &Value::Null)
+    );
+    assert_eq!(
+        state["account"]["name"], "Second Self",
+        "the new account is named"
     );
     assert_eq!(visit(&format!("/s/{token}/files/{file}")).status, 302);
     assert_eq!(fresh.calls("get_temporary_link"), 1);
+}
+
+#[test]
+fn a_dropbox_account_serves_one_producer() {
+    let (first, account) = connected("taken-first", json!({"/T/private.pdf": {}}), json!({}));
+    let second = new_producer("taken-second");
+    let page = connect(&second, &account);
+    assert_eq!(page.status, 409, "{}", page.raw);
+    assert!(page.has("This Dropbox is linked to another producer"));
+    assert_eq!(dropbox_state(&second)["status"], "not_connected");
+    assert_eq!(dropbox_state(&first)["status"], "ok");
+    // The first producer may reconnect the same account at any time.
+    assert_eq!(connect(&first, &account).status, 200);
 }

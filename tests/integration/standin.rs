@@ -35,7 +35,8 @@ pub struct Account {
 impl Account {
     /// `files` maps paths to `{"content": "..."}` or `{"size": n}` (folders
     /// are the paths' prefixes). `settings` may add `expires_in` (seconds an
-    /// access token lives) and `zip_max_entries`.
+    /// access token lives), `zip_max_entries`, and the `name` and `email`
+    /// Dropbox gives the account.
     pub fn new(files: Value, settings: Value) -> Account {
         let mut spec = json!({ "files": files });
         if let (Some(spec), Some(settings)) = (spec.as_object_mut(), settings.as_object()) {

@@ -46,30 +46,32 @@ pub async fn take_state(db: &D1Database, state: &str) -> Result<Option<TakenStat
     first(&statement(db, sql, &[state.into()])?.all().await?)
 }
 
-/// Stores a (re)connection: new tokens, status ok, warning cleared.
-pub async fn connect(db: &D1Database, row: &ConnectionRow, now: Millis) -> Result<()> {
+/// Stores a (re)connection: new tokens, who the account is, status ok,
+/// warning cleared. Nothing is stored, and the answer is `false`, when the
+/// Dropbox account is already linked to another producer: the check and the
+/// write are one statement, so two producers cannot both take it.
+pub async fn connect(db: &D1Database, row: &ConnectionRow, now: Millis) -> Result<bool> {
     let sql = "\
-INSERT INTO dropbox_connections (producer_id, account_id, refresh_token_enc, access_token_enc,
-  access_expires_at, status, warning, connected_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, 'ok', NULL, ?6, ?6)
+INSERT INTO dropbox_connections (producer_id, account_id, account_name, account_email,
+  refresh_token_enc, access_token_enc, access_expires_at, status, warning, connected_at, updated_at)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'ok', NULL, ?8, ?8
+WHERE NOT EXISTS (SELECT 1 FROM dropbox_connections WHERE account_id = ?2 AND producer_id <> ?1)
 ON CONFLICT (producer_id) DO UPDATE SET account_id = excluded.account_id,
+  account_name = excluded.account_name, account_email = excluded.account_email,
   refresh_token_enc = excluded.refresh_token_enc, access_token_enc = excluded.access_token_enc,
   access_expires_at = excluded.access_expires_at, status = 'ok', warning = NULL,
   connected_at = excluded.connected_at, updated_at = excluded.updated_at";
-    run(
-        db,
-        sql,
-        &[
-            row.producer_id.as_str().into(),
-            row.account_id.clone().into(),
-            row.refresh_token_enc.as_str().into(),
-            row.access_token_enc.clone().into(),
-            row.access_expires_at.into(),
-            now.into(),
-        ],
-    )
-    .await
-    .map(drop)
+    let args = [
+        row.producer_id.as_str().into(),
+        row.account_id.clone().into(),
+        row.account_name.clone().into(),
+        row.account_email.clone().into(),
+        row.refresh_token_enc.as_str().into(),
+        row.access_token_enc.clone().into(),
+        row.access_expires_at.into(),
+        now.into(),
+    ];
+    Ok(changes(&run(db, sql, &args).await?)? == 1)
 }
 
 /// Stores a refreshed access token, unless the connection changed since

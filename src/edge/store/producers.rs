@@ -44,7 +44,8 @@ pub async fn create(
 const ACCOUNT: &str = "\
 SELECT p.id, p.created_at, p.updated_at, p.handle, p.display_name, p.bio, p.avatar_url,
        p.header_url, p.theme_accent, p.theme_mode, p.public_profile,
-       d.status AS dropbox_status, d.warning AS dropbox_warning
+       d.status AS dropbox_status, d.warning AS dropbox_warning,
+       d.account_name AS dropbox_account_name, d.account_email AS dropbox_account_email
 FROM producers p LEFT JOIN dropbox_connections d ON d.producer_id = p.id
 WHERE p.id = ?1";
 

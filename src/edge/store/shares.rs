@@ -186,7 +186,7 @@ pub async fn details(
          WHERE {SCOPE} ORDER BY st.position, f.position"
     );
     let dropbox = format!(
-        "SELECT d.status, d.warning FROM shares s
+        "SELECT d.status, d.warning, d.account_name, d.account_email FROM shares s
          JOIN dropbox_connections d ON d.producer_id = s.producer_id WHERE {SCOPE}"
     );
     let [record, tracks, files, dropbox] = batch(
