@@ -18,11 +18,14 @@ key=$(curl -sf -X POST -H "authorization: Bearer $admin" -H 'content-type: appli
   -d "{\"handle\": \"schemathesis-$RANDOM\", \"display_name\": \"Schemathesis\"}" \
   "$base/admin/producers" | python3 -c 'import json, sys; print(json.load(sys.stdin)["api_key"])')
 
+# One worker: with two threads, Python 3.11's ast.parse (which hypothesis
+# calls while it explains a case) can fail with "AST constructor recursion
+# depth mismatch", an error of the tool, not of the API.
 run() {
   local name=$1 token=$2; shift 2
   .venv/bin/schemathesis --config-file tests/schemathesis.toml run "$base/api/openapi.json" \
     --url "$base" -H "Authorization: Bearer $token" --checks all \
-    --seed 20261129 --workers 2 --no-color \
+    --seed 20261129 --workers 1 --no-color \
     --report ndjson --report-ndjson-path "$out/$name.ndjson" "$@" | tee "$out/$name.log"
 }
 # Revoking keys runs on its own, without links from the listing: with them,
