@@ -23,6 +23,9 @@ def main():
     secrets = [("dropbox", s) for s in issued]
     secrets += [tuple(n.split("=", 1)) for n in named]
     secrets = [(kind, s) for kind, s in secrets if len(s) >= 8]
+    # An empty log, or a run that never reached Dropbox, would prove nothing.
+    assert any("[wrangler:info]" in line for line in lines), f"{log_path} holds no request log"
+    assert issued, "the Dropbox stand-in issued no secret: nothing was checked against it"
     leaks = []
     for number, line in enumerate(lines, 1):
         for kind, secret in secrets:

@@ -30,6 +30,7 @@ for table, rows in before.items():
     if missing:
         lost[table] = sum(missing.values())
 assert not lost, f"rows changed or lost by the upgrade, per table: {lost}"
+assert sum(len(r) for r in before.values()) > 0, "the previous release's database held no rows"
 print(f"upgrade kept every row: {sum(len(r) for r in before.values())} rows in {len(before)} tables, "
       f"{len(applied)} migration(s) applied")
 PY

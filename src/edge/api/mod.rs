@@ -38,11 +38,12 @@ pub struct Call<'a> {
     db: D1Database,
     /// The producer the key belongs to (empty for operator and public calls).
     producer: String,
-    /// The public origin of this deployment, for absolute URLs (`None`
-    /// until a deployment reached at a public address sets `PUBLIC_ORIGIN`).
-    origin: Option<String>,
+    /// The request's address (its query for listings) and the deployment's
+    /// settings: the calls that make absolute URLs derive the public origin
+    /// from them (see `origin`), and only those.
+    env: &'a Env,
+    url: url::Url,
     id: &'a str,
-    query: Option<String>,
     now: Millis,
 }
 
@@ -82,9 +83,9 @@ async fn dispatch(
     let call = Call {
         db,
         producer,
-        origin: public_origin(env, &url),
+        env,
         id,
-        query: url.query().map(str::to_owned),
+        url,
         now,
     };
     match endpoint {
@@ -107,15 +108,15 @@ async fn dispatch(
         Endpoint::PatchShare => shares::update(&call, &body::json(req).await?).await,
         Endpoint::RevokeShare => shares::revoke(&call).await,
         Endpoint::DropboxConnect => {
-            connect::start(env, &call.db, &call.producer, call.origin()?, now).await
+            connect::start(env, &call.db, &call.producer, &call.origin()?, now).await
         }
     }
 }
 
 impl Call<'_> {
     /// The origin absolute URLs start with, or a 503 naming what to set.
-    fn origin(&self) -> Result<&str, ApiError> {
-        self.origin.as_deref().ok_or_else(|| {
+    fn origin(&self) -> Result<String, ApiError> {
+        public_origin(self.env, &self.url).ok_or_else(|| {
             ApiError::new(
                 503,
                 "not_configured",

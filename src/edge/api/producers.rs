@@ -37,7 +37,7 @@ pub async fn me(call: &Call<'_>) -> Result<Reply, ApiError> {
     let account = store::account(&call.db, &call.producer)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(api::ok(200, &producers::profile(&account, call.origin()?)))
+    Ok(api::ok(200, &producers::profile(&account, &call.origin()?)))
 }
 
 pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
@@ -46,5 +46,5 @@ pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let account = store::update(&call.db, &call.producer, &update, call.now)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(api::ok(200, &producers::profile(&account, origin)))
+    Ok(api::ok(200, &producers::profile(&account, &origin)))
 }

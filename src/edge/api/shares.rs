@@ -11,7 +11,7 @@ use crate::http::Reply;
 use crate::paging::{next_page, Cursor};
 
 pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
-    let page = page_query(call.query.as_deref())?;
+    let page = page_query(call.url.query())?;
     let origin = call.origin()?;
     let mut rows = store::list(&call.db, &call.producer, &page).await?;
     let next_cursor = next_page(&mut rows, page.limit, |s| Cursor {
@@ -20,7 +20,7 @@ pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
     });
     let shares = rows
         .iter()
-        .map(|s| shares::share(s, origin, call.now))
+        .map(|s| shares::share(s, &origin, call.now))
         .collect();
     Ok(api::ok(
         200,
@@ -40,7 +40,7 @@ pub async fn create(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let record = store::create(&call.db, &call.producer, &id, &token, &new, call.now)
         .await?
         .ok_or_else(ApiError::unavailable)?;
-    Ok(api::ok(201, &shares::share(&record, origin, call.now))
+    Ok(api::ok(201, &shares::share(&record, &origin, call.now))
         .with_header("location", format!("/api/shares/{id}")))
 }
 
@@ -51,7 +51,7 @@ pub async fn get(call: &Call<'_>) -> Result<Reply, ApiError> {
         .ok_or_else(ApiError::not_found)?;
     Ok(api::ok(
         200,
-        &shares::share_details(&details, origin, call.now),
+        &shares::share_details(&details, &origin, call.now),
     ))
 }
 
@@ -69,7 +69,7 @@ pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     if record.revoked_at.is_some() {
         return Err(shares::revoked());
     }
-    Ok(api::ok(200, &shares::share(&record, origin, call.now)))
+    Ok(api::ok(200, &shares::share(&record, &origin, call.now)))
 }
 
 pub async fn revoke(call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -13,7 +13,7 @@ use crate::limits;
 use crate::paging::{next_page, Cursor};
 
 pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
-    let page = page_query(call.query.as_deref())?;
+    let page = page_query(call.url.query())?;
     let mut loaded = store::list(&call.db, &call.producer, &page).await?;
     let next_cursor = next_page(&mut loaded.tracks, page.limit, |t| Cursor {
         created_at: t.created_at,
