@@ -213,6 +213,13 @@ def test_folders_list_in_pages_and_the_account_says_who_it_is(standin):
     inside = dbx.files_list_folder("/Beats/Track 0", limit=10).entries
     kinds = {e.name: type(e).__name__ for e in inside}
     assert kinds == {"cover.jpg": "FileMetadata", "Track 0 128bpm F#m.wav": "FileMetadata"}
+    page = dbx.files_list_folder("/Beats", recursive=True)
+    paths = [e.path_display for e in page.entries]
+    while page.has_more:
+        page = dbx.files_list_folder_continue(page.cursor)
+        paths += [e.path_display for e in page.entries]
+    assert len(paths) == 8 and "/Beats/Track 0/cover.jpg" in paths
+    assert paths.index("/Beats/Track 0") < paths.index("/Beats/Track 0/cover.jpg")
     with pytest.raises(ApiError) as not_folder:
         dbx.files_list_folder("/Beats/notes.txt")
     assert not_folder.value.error.get_path().is_not_folder()

@@ -104,6 +104,18 @@ class Account:
                 found[rest.lower()] = ("file", display, spec)
         return [found[k] for k in sorted(found)]
 
+    def descendants(self, folder_lower):
+        """Everything under a folder, as a recursive list_folder lists it:
+        each folder before what it holds."""
+        found, queue = [], [folder_lower]
+        while queue:
+            current = queue.pop(0)
+            for kind, display, spec in self.children(current):
+                found.append((kind, display, spec))
+                if kind == "folder":
+                    queue.append(display.lower())
+        return found
+
     def folder_entries(self, folder_lower):
         prefix = folder_lower.rstrip("/") + "/"
         return sorted(
@@ -438,13 +450,14 @@ class Handler(BaseHTTPRequestHandler):
         account, args = called
         try:
             path, limit = args["path"], int(args.get("limit") or account.list_page)
+            recursive = bool(args.get("recursive", False))
         except Exception:
             return self.bad_input(account, endpoint, "request body: could not decode input as JSON")
         if path and account.lookup(path) is None:
             return self.path_error(account, endpoint, "not_found")
         if path and account.lookup(path)[0] != "folder":
             return self.path_error(account, endpoint, "not_folder")
-        self.list_page_of(account, endpoint, path.lower(), 0, limit)
+        self.list_page_of(account, endpoint, path.lower(), 0, limit, recursive)
 
     def list_folder_continue(self):
         endpoint = "list_folder/continue"
@@ -453,19 +466,21 @@ class Handler(BaseHTTPRequestHandler):
             return
         account, cursor = called
         try:
-            path, offset, limit = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            path, offset, limit, recursive = json.loads(
+                base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         except Exception:
             return self.bad_input(account, endpoint, "cursor: invalid")
         if path and account.lookup(path) is None:
             # The folder went away: the cursor can no longer be continued.
             self.record(account, endpoint, 409)
             return self.reply(409, dbx_error("reset", {".tag": "reset"}))
-        self.list_page_of(account, endpoint, path, offset, limit)
+        self.list_page_of(account, endpoint, path, offset, limit, recursive)
 
-    def list_page_of(self, account, endpoint, path, offset, limit):
-        entries = account.children(path)
+    def list_page_of(self, account, endpoint, path, offset, limit, recursive):
+        entries = account.descendants(path) if recursive else account.children(path)
         page = entries[offset:offset + limit]
-        cursor = base64.urlsafe_b64encode(json.dumps([path, offset + len(page), limit]).encode())
+        cursor = base64.urlsafe_b64encode(
+            json.dumps([path, offset + len(page), limit, recursive]).encode())
         self.record(account, endpoint, 200)
         self.reply(200, {"entries": [self.metadata(kind, display, spec) for kind, display, spec in page],
                          "cursor": cursor.decode().rstrip("="),
