@@ -51,12 +51,27 @@ CREATE INDEX IF NOT EXISTS dropbox_connections_by_account ON dropbox_connections
 CREATE INDEX IF NOT EXISTS dropbox_connections_by_expiry
   ON dropbox_connections (access_expires_at) WHERE status = 'ok';
 
--- Single-use OAuth `state` values, bound to the producer who asked.
+-- Single-use OAuth `state` values, bound to the producer who asked and,
+-- once a signed-in browser opens the link, to that browser's session: the
+-- callback links an account only in that very session.
 CREATE TABLE IF NOT EXISTS oauth_states (
-  state       TEXT PRIMARY KEY,
-  producer_id TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
-  expires_at  INTEGER NOT NULL
+  state        TEXT PRIMARY KEY,
+  producer_id  TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  expires_at   INTEGER NOT NULL,
+  session_hash TEXT
 );
+
+-- Console sessions, stored only as SHA-256 hashes of the cookie's token. A
+-- session lives while it is used (30 days idle) and while the key that
+-- opened it is not revoked; signing out deletes it.
+CREATE TABLE IF NOT EXISTS console_sessions (
+  id_hash      TEXT PRIMARY KEY,
+  producer_id  TEXT NOT NULL REFERENCES producers(id) ON DELETE CASCADE,
+  key_id       TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+  created_at   INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS console_sessions_by_producer ON console_sessions (producer_id);
 
 -- Deleting a track sets deleted_at: it leaves every share page at once, while
 -- the download history that names it stays whole.
@@ -82,7 +97,8 @@ CREATE TABLE IF NOT EXISTS track_files (
   kind      TEXT NOT NULL CHECK (kind IN ('master', 'bounce', 'stems', 'project', 'other')),
   path      TEXT NOT NULL,
   is_folder INTEGER NOT NULL DEFAULT 0 CHECK (is_folder IN (0, 1)),
-  label     TEXT
+  label     TEXT,
+  size      INTEGER                          -- bytes, as Dropbox reported at import
 );
 CREATE INDEX IF NOT EXISTS track_files_by_track ON track_files (track_id, position);
 

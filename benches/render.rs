@@ -18,6 +18,7 @@ fn share_of(tracks: usize) -> SharePageData {
         path: format!("/Music/{id}/{kind}.{ext}"),
         is_folder: false,
         label: None,
+        size: None,
     };
     SharePageData {
         share: ShareRow {
@@ -92,6 +93,7 @@ fn largest_share() -> SharePageData {
                 path: format!("/Music/{}/{}.wav", t.id, "f".repeat(100)),
                 is_folder: i % 5 == 2,
                 label: Some("L".repeat(FILE_LABEL_CHARS)),
+                size: None,
             })
         })
         .collect();

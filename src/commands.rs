@@ -46,6 +46,8 @@ pub struct FileSpec {
     pub path: String,
     pub folder: bool,
     pub label: Option<String>,
+    /// Bytes, when known (the console's import records Dropbox's figure).
+    pub size: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

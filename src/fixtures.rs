@@ -35,6 +35,7 @@ pub fn file(id: &str, track_id: &str, kind: &str, path: &str) -> FileRow {
         path: path.into(),
         is_folder: false,
         label: None,
+        size: None,
     }
 }
 

@@ -115,6 +115,9 @@ pub struct FileRow {
     #[serde(deserialize_with = "int_bool")]
     pub is_folder: bool,
     pub label: Option<String>,
+    /// Not read by every statement that loads files.
+    #[serde(default)]
+    pub size: Option<i64>,
 }
 
 impl FileRow {
@@ -367,6 +370,7 @@ mod tests {
             path: path.into(),
             is_folder: false,
             label: None,
+            size: None,
         }
     }
 

@@ -214,6 +214,7 @@ mod tests {
             path: path.into(),
             is_folder: folder,
             label: None,
+            size: None,
         }
     }
 

@@ -14,6 +14,8 @@ const TRACK_TITLE: Text = Text::line(limits::TRACK_TITLE_CHARS);
 const MUSICAL_KEY: Text = Text::line(limits::MUSICAL_KEY_CHARS);
 const LABEL: Text = Text::line(limits::FILE_LABEL_CHARS);
 const PERSON: Text = Text::line(limits::PERSON_CHARS);
+/// A petabyte: larger than any file Dropbox holds.
+const MAX_FILE_BYTES: i64 = 1_000_000_000_000_000;
 
 const TRACK_FIELDS: [&str; 6] = [
     "title",
@@ -92,9 +94,9 @@ fn files(o: &Object, may_keep: bool) -> Result<Option<Vec<FileSpec>>, ApiError> 
     let files = o.array("files", 1, limits::FILES_PER_TRACK, |v, path| {
         let f = item_object(v, path.clone())?;
         let known: &[&str] = if may_keep {
-            &["id", "kind", "path", "folder", "label"]
+            &["id", "kind", "path", "folder", "label", "size"]
         } else {
-            &["kind", "path", "folder", "label"]
+            &["kind", "path", "folder", "label", "size"]
         };
         f.only(known)?;
         let kind = file_kind(f.required("kind")?, &f.path("kind"))?;
@@ -108,6 +110,7 @@ fn files(o: &Object, may_keep: bool) -> Result<Option<Vec<FileSpec>>, ApiError> 
             path: f.required_dropbox_path("path")?,
             folder: f.boolean("folder")?.unwrap_or(false),
             label: f.text("label", LABEL)?.flatten(),
+            size: f.integer("size", 0, MAX_FILE_BYTES)?.flatten(),
         })
     })?;
     if let Some(files) = &files {
@@ -170,6 +173,7 @@ pub struct File {
     pub name: String,
     pub folder: bool,
     pub label: Option<String>,
+    pub size: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -216,6 +220,7 @@ pub fn track(record: &TrackRecord, files: &[FileRow], collaborators: &[Collabora
                 name: f.name().to_string(),
                 folder: f.is_folder,
                 label: f.label.clone(),
+                size: f.size,
             })
             .collect(),
         created_at: time(record.created_at),
@@ -224,7 +229,10 @@ pub fn track(record: &TrackRecord, files: &[FileRow], collaborators: &[Collabora
 }
 
 /// `124`, not `124.0`, for the whole tempos nearly every track has.
-fn whole_as_integer<S: serde::Serializer>(bpm: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn whole_as_integer<S: serde::Serializer>(
+    bpm: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match bpm {
         Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => s.serialize_i64(*n as i64),
         Some(n) => s.serialize_f64(*n),
@@ -335,6 +343,7 @@ mod tests {
             path: "/a.wav".into(),
             folder: false,
             label: None,
+            size: None,
         };
         assert!(check_kept_files(&[file(Some("f1")), file(None)], &["f1"]).is_ok());
         let e = check_kept_files(&[file(None), file(Some("f9"))], &["f1"]).unwrap_err();

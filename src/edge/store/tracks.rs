@@ -25,7 +25,7 @@ fn reads(tracks_sql: &str, ids_sql: &str) -> [String; 3] {
              FROM tracks t WHERE {tracks_sql}"
         ),
         format!(
-            "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label FROM track_files f
+            "SELECT f.id, f.track_id, f.kind, f.path, f.is_folder, f.label, f.size FROM track_files f
              WHERE f.track_id IN ({ids_sql}) ORDER BY f.track_id, f.position"
         ),
         format!(
@@ -73,12 +73,14 @@ pub async fn list(db: &D1Database, producer: &str, page: &PageQuery) -> Result<T
 }
 
 const INSERT_FILES: &str = "\
-INSERT INTO track_files (id, track_id, position, kind, path, is_folder, label)
+INSERT INTO track_files (id, track_id, position, kind, path, is_folder, label, size)
 SELECT json_extract(value, '$.id'), ?1, key, json_extract(value, '$.kind'),
-       json_extract(value, '$.path'), json_extract(value, '$.folder'), json_extract(value, '$.label')
+       json_extract(value, '$.path'), json_extract(value, '$.folder'), json_extract(value, '$.label'),
+       json_extract(value, '$.size')
 FROM json_each(?2) WHERE EXISTS (SELECT 1 FROM tracks WHERE id = ?1)
 ON CONFLICT (id) DO UPDATE SET position = excluded.position, kind = excluded.kind,
-  path = excluded.path, is_folder = excluded.is_folder, label = excluded.label
+  path = excluded.path, is_folder = excluded.is_folder, label = excluded.label,
+  size = COALESCE(excluded.size, track_files.size)
 WHERE track_files.track_id = ?1";
 
 const INSERT_COLLABORATORS: &str = "\
