@@ -4,17 +4,16 @@
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{join, Config, Outbound};
+use super::{join, rpc, Config, Outbound};
 
 pub fn temporary_link(config: &Config, access_token: &str, path: &str) -> Outbound {
-    Outbound {
-        url: join(&config.api_base, "/2/files/get_temporary_link"),
-        headers: vec![
-            ("authorization", format!("Bearer {access_token}")),
-            ("content-type", "application/json".to_owned()),
-        ],
-        body: Some(json!({ "path": path }).to_string()),
-    }
+    let argument = json!({ "path": path }).to_string();
+    rpc(
+        config,
+        access_token,
+        "/2/files/get_temporary_link",
+        argument,
+    )
 }
 
 /// A folder as one ZIP, streamed. Content endpoints take their argument in

@@ -8,6 +8,7 @@ use crate::vault::Vault;
 
 pub mod answer;
 pub mod files;
+pub mod folders;
 pub mod oauth;
 pub mod session;
 pub mod users;
@@ -33,6 +34,19 @@ pub struct Outbound {
 
 fn join(base: &str, path: &str) -> String {
     format!("{}{path}", base.trim_end_matches('/'))
+}
+
+/// An RPC call: a JSON argument in the body (`null` for routes that take
+/// none), the access token as a bearer credential.
+fn rpc(config: &Config, access_token: &str, route: &str, argument: String) -> Outbound {
+    Outbound {
+        url: join(&config.api_base, route),
+        headers: vec![
+            ("authorization", format!("Bearer {access_token}")),
+            ("content-type", "application/json".to_owned()),
+        ],
+        body: Some(argument),
+    }
 }
 
 /// Our Dropbox app as a deployment configures it: where Dropbox is, the
@@ -83,6 +97,9 @@ impl App {
 pub const VISITOR_BUDGET_MS: u64 = 2_000;
 /// Dropbox needs a while to start a large ZIP: more patience than a link.
 pub const ZIP_BUDGET_MS: u64 = 8_000;
+/// A console page that reads Dropbox (browsing, import): a producer waits
+/// a little longer than a visitor would.
+pub const CONSOLE_BUDGET_MS: u64 = 5_000;
 /// Off the visitor's path, the cron's refresh may wait out a longer outage.
 pub const CRON_BUDGET_MS: u64 = 10_000;
 

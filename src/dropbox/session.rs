@@ -14,7 +14,7 @@
 
 use super::answer::{classify, retry_delay, Answer};
 use super::oauth::{self, Grant};
-use super::{files, users, App, Outbound};
+use super::{files, folders, users, App, Outbound};
 use crate::model::ConnectionRow;
 use crate::policy::Millis;
 use crate::vault::Slot;
@@ -30,6 +30,10 @@ pub enum Goal {
     Refresh,
     /// Who the connection belongs to (`users/get_current_account`).
     Account,
+    /// A folder's entries (the console's import).
+    List { path: String, recursive: bool },
+    /// The next page of a listing.
+    ListMore { cursor: String },
 }
 
 /// What the edge does next.
@@ -238,6 +242,12 @@ impl<'a> Session<'a> {
                 Goal::Link { path } => (files::temporary_link(config, token, path), false),
                 Goal::Zip { path } => (files::download_zip(config, token, path), false),
                 Goal::Account => (users::current_account(config, token), false),
+                Goal::List { path, recursive } => {
+                    (folders::list_folder(config, token, path, *recursive), false)
+                }
+                Goal::ListMore { cursor } => {
+                    (folders::list_folder_continue(config, token, cursor), false)
+                }
                 Goal::Refresh => return self.done(Ok(Outcome::Refreshed)),
             },
             Phase::Refreshing { refresh_token } => (oauth::refresh(config, refresh_token), true),

@@ -3,18 +3,16 @@
 
 use serde_json::Value;
 
-use super::{join, Config, Outbound};
+use super::{rpc, Config, Outbound};
 
 pub fn current_account(config: &Config, access_token: &str) -> Outbound {
-    Outbound {
-        url: join(&config.api_base, "/2/users/get_current_account"),
-        headers: vec![
-            ("authorization", format!("Bearer {access_token}")),
-            ("content-type", "application/json".to_owned()),
-        ],
-        // The route takes no argument; Dropbox wants JSON `null` for that.
-        body: Some("null".to_owned()),
-    }
+    // The route takes no argument; Dropbox wants JSON `null` for that.
+    rpc(
+        config,
+        access_token,
+        "/2/users/get_current_account",
+        "null".to_owned(),
+    )
 }
 
 /// The account as the producer knows it.

@@ -14,8 +14,9 @@ use super::settings::dropbox_app;
 use super::store;
 use crate::dropbox::answer::Answer;
 use crate::dropbox::files::{self, LINK_TTL_SECONDS};
+use crate::dropbox::folders::{self, Entry, Listing};
 use crate::dropbox::session::{Answered, Goal, Outcome, Session, Step, Stored, Write};
-use crate::dropbox::{App, VISITOR_BUDGET_MS, ZIP_BUDGET_MS};
+use crate::dropbox::{App, CONSOLE_BUDGET_MS, VISITOR_BUDGET_MS, ZIP_BUDGET_MS};
 use crate::model::ConnectionRow;
 use crate::policy::Millis;
 
@@ -232,4 +233,43 @@ pub async fn zip(
         path: path.to_owned(),
     };
     call(&app, db, connection, goal, ZIP_BUDGET_MS).await
+}
+
+/// A page of a folder's listing (`Goal::List` or `Goal::ListMore`), for the
+/// console's import.
+pub async fn list(
+    env: &Env,
+    db: &D1Database,
+    connection: &ConnectionRow,
+    goal: Goal,
+) -> Result<Listing, Answer> {
+    let app = dropbox_app(env).ok_or(Answer::Unavailable)?;
+    let mut response = call(&app, db, connection, goal, CONSOLE_BUDGET_MS).await?;
+    let body = response.text().await.map_err(|_| Answer::Unavailable)?;
+    folders::parse_listing(&body)
+        .ok_or_else(|| Answer::Refused("list_folder's answer is unreadable".into()))
+}
+
+/// A folder and everything under it, page after page, up to `max_pages`.
+pub async fn list_all(
+    env: &Env,
+    db: &D1Database,
+    connection: &ConnectionRow,
+    path: &str,
+    max_pages: usize,
+) -> Result<Vec<Entry>, Answer> {
+    let mut goal = Goal::List {
+        path: path.to_owned(),
+        recursive: true,
+    };
+    let mut entries = Vec::new();
+    for _ in 0..max_pages {
+        let page = list(env, db, connection, goal).await?;
+        entries.extend(page.entries);
+        match page.cursor {
+            Some(cursor) => goal = Goal::ListMore { cursor },
+            None => break,
+        }
+    }
+    Ok(entries)
 }
