@@ -125,11 +125,17 @@ standin_vars() {
 
 # connect_dropbox BASE_URL API_KEY ACCOUNT: the producer behind API_KEY
 # connects the stand-in's ACCOUNT through the real OAuth flow, as their
-# browser would (the stand-in's consent page takes `login` as the sign-in).
+# browser would: signed in to the console (a cookie jar), it opens the link
+# the API hands out, which leads to Dropbox (the stand-in's consent page
+# takes `login` as the sign-in) and back to the callback.
 connect_dropbox() {
-  local base=$1 key=$2 account=$3 url callback
+  local base=$1 key=$2 account=$3 jar url dropbox callback
+  jar=$(mktemp)
+  curl -s -o /dev/null -c "$jar" --data-urlencode "api_key=$key" "$base/console/sign-in"
   url=$(curl -sf -H "authorization: Bearer $key" "$base/api/dropbox/connect" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["authorize_url"])')
-  callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$url&login=$account")
-  curl -sf -o /dev/null "$callback"
+  dropbox=$(curl -s -o /dev/null -b "$jar" -w '%{redirect_url}' "$url")
+  callback=$(curl -s -o /dev/null -w '%{redirect_url}' "$dropbox&login=$account")
+  curl -sf -o /dev/null -b "$jar" "$callback"
+  rm -f "$jar"
 }

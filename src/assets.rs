@@ -33,10 +33,39 @@ pub fn stylesheet() -> &'static Asset {
     })
 }
 
+/// The console's own styles (visitor pages never load them).
+pub fn console_stylesheet() -> &'static Asset {
+    static CSS: OnceLock<Asset> = OnceLock::new();
+    CSS.get_or_init(|| {
+        hashed(
+            "console",
+            "css",
+            "text/css; charset=utf-8",
+            include_str!("../templates/assets/console.css"),
+        )
+    })
+}
+
+/// The console's enhancements (copy a link, reorder tracks): every form
+/// works without it.
+pub fn console_script() -> &'static Asset {
+    static JS: OnceLock<Asset> = OnceLock::new();
+    JS.get_or_init(|| {
+        hashed(
+            "console",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../templates/assets/console.js"),
+        )
+    })
+}
+
 /// The asset served at `path`, if any. Old hashes are not found: pages always
 /// name the current one.
 pub fn by_path(path: &str) -> Option<&'static Asset> {
-    [stylesheet()].into_iter().find(|a| a.path == path)
+    [stylesheet(), console_stylesheet(), console_script()]
+        .into_iter()
+        .find(|a| a.path == path)
 }
 
 #[cfg(test)]

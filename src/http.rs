@@ -120,6 +120,15 @@ impl Reply {
         }
     }
 
+    /// Where a console form sends the browser once it is done (`303`, so the
+    /// page that follows is a GET a reload cannot resubmit).
+    pub fn see_other(location: &str) -> Reply {
+        Reply {
+            status: 303,
+            ..Reply::redirect(location)
+        }
+    }
+
     /// Generated artwork. SVG can carry script, so it gets the strictest
     /// policy; it is cached briefly when it stands for "no artwork" and not
     /// at all when it stands in for artwork Dropbox failed to serve.
@@ -184,6 +193,21 @@ impl Reply {
         self
     }
 
+    /// Lets this page's forms lead to `origin` as well: a form whose answer
+    /// redirects elsewhere (the console's Connect button, on to Dropbox) is
+    /// held to `form-action` all the way.
+    pub fn with_form_target(mut self, origin: &str) -> Reply {
+        for (name, value) in &mut self.headers {
+            if *name == "content-security-policy" {
+                *value = value.replace(
+                    "form-action 'self'",
+                    &format!("form-action 'self' {origin}"),
+                );
+            }
+        }
+        self
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -229,6 +253,16 @@ pub fn attachment(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_may_let_its_forms_lead_to_one_more_origin() {
+        let page = Reply::html(200, String::new(), "n").with_form_target("https://www.dropbox.com");
+        let csp = page.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("form-action 'self' https://www.dropbox.com;"),
+            "{csp}"
+        );
+    }
 
     #[test]
     fn download_names_are_safe_and_exact() {

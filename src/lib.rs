@@ -15,6 +15,7 @@ pub mod api;
 pub mod art;
 pub mod assets;
 pub mod commands;
+pub mod console;
 pub mod crypto;
 pub mod delivery;
 pub mod dropbox;

@@ -5,6 +5,8 @@
 
 /// Tracks in one share.
 pub const TRACKS_PER_SHARE: usize = 10;
+/// Tracks one import from Dropbox proposes at most.
+pub const TRACKS_PER_IMPORT: usize = 20;
 /// Files (or folders) of one track.
 pub const FILES_PER_TRACK: usize = 8;
 /// Collaborators credited on one track.

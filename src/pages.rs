@@ -35,6 +35,18 @@ pub enum ErrorPage {
     Connected,
     /// The Dropbox account someone allowed is linked to another producer.
     AccountTaken,
+    /// The OAuth callback was opened outside the console session that
+    /// started the link (or the link was opened signed in as someone else).
+    ConnectElsewhere,
+    /// A console form without this session's CSRF token, or from another
+    /// site.
+    FormRefused,
+    /// A form over the body limit.
+    TooLarge,
+    /// Too many failed sign-ins from this client.
+    TooManySignIns {
+        retry_after_s: u64,
+    },
 }
 
 impl ErrorPage {
@@ -44,7 +56,9 @@ impl ErrorPage {
             ErrorPage::Gone => 410,
             ErrorPage::MethodNotAllowed => 405,
             ErrorPage::Unavailable | ErrorPage::FilesUnavailable { .. } => 503,
-            ErrorPage::Forbidden => 403,
+            ErrorPage::Forbidden | ErrorPage::ConnectElsewhere | ErrorPage::FormRefused => 403,
+            ErrorPage::TooLarge => 413,
+            ErrorPage::TooManySignIns { .. } => 429,
             ErrorPage::ZipTooLarge | ErrorPage::AccountTaken => 409,
             ErrorPage::BadConnectLink | ErrorPage::ConnectDeclined => 400,
             ErrorPage::Connected => 200,
@@ -65,6 +79,10 @@ impl ErrorPage {
             ErrorPage::ConnectDeclined => "Dropbox was not connected",
             ErrorPage::Connected => "Dropbox connected",
             ErrorPage::AccountTaken => "This Dropbox is linked to another producer",
+            ErrorPage::ConnectElsewhere => "Connect Dropbox from your console",
+            ErrorPage::FormRefused => "This form could not be accepted",
+            ErrorPage::TooLarge => "That was too much to send at once",
+            ErrorPage::TooManySignIns { .. } => "Too many sign-in attempts",
         }
     }
 
@@ -93,7 +111,7 @@ impl ErrorPage {
                 "The files are kept in their owner's Dropbox, which is not serving them right now. The page still works; please try the download again in a little while."
             }
             ErrorPage::BadConnectLink => {
-                "Connection links work once and for 10 minutes. Ask for a new one and try again; nothing was changed."
+                "Connection links work once, for 10 minutes, and only for the producer who asked for them. Start again from your console; nothing was changed."
             }
             ErrorPage::ConnectDeclined => {
                 "Access was not granted, so nothing was changed. Ask for a new connection link whenever you are ready."
@@ -104,6 +122,16 @@ impl ErrorPage {
             ErrorPage::AccountTaken => {
                 "One Dropbox account serves one producer, so nothing was changed. Sign in to Dropbox with another account, or ask the producer it is linked to to connect a different one."
             }
+            ErrorPage::ConnectElsewhere => {
+                "A Dropbox can be linked only in the browser that started connecting it, signed in to the sharepage console as that producer. Nothing was linked. Sign in to your console and press Connect Dropbox there."
+            }
+            ErrorPage::FormRefused => {
+                "It came from another site, or from a page that was open before you signed in again. Nothing was changed. Go back, reload the page and try once more."
+            }
+            ErrorPage::TooLarge => "Nothing was changed. Send less at once, or shorten the longest texts.",
+            ErrorPage::TooManySignIns { .. } => {
+                "For your account's safety, sign-ins from here are paused for a minute. Nothing is wrong with your account; try again shortly with the key exactly as you were given it."
+            }
         }
     }
 
@@ -112,7 +140,8 @@ impl ErrorPage {
     fn retry_after(self) -> Option<u64> {
         match self {
             ErrorPage::Unavailable => Some(RETRY_AFTER_S),
-            ErrorPage::FilesUnavailable { retry_after_s } => Some(retry_after_s),
+            ErrorPage::FilesUnavailable { retry_after_s }
+            | ErrorPage::TooManySignIns { retry_after_s } => Some(retry_after_s),
             _ => None,
         }
     }
@@ -126,8 +155,10 @@ struct ErrorView {
     /// The owner of the link, when known: the visitor sees whose link it was.
     producer: Option<ProducerView>,
     theme: ThemeView,
-    /// Where to go back to: the share page, after a refused or failed file.
+    /// Where to go back to: the share page, after a refused or failed file;
+    /// the console after a console error.
     back_url: Option<String>,
+    back_label: &'static str,
 }
 
 /// How long a visitor should wait before retrying our own 503, in seconds.
@@ -149,13 +180,31 @@ pub fn error_in_share(
         back_url: token
             .filter(|_| kind != ErrorPage::Gone)
             .map(|t| format!("/s/{t}")),
+        back_label: "Back to the share",
         status: kind.status(),
         heading: kind.heading(),
         message: kind.message().to_owned(),
         theme: producer.map_or_else(|| Theme::default().into(), view::theme_view),
         producer: producer.map(view::producer_view),
     };
-    let reply = html(kind.status(), "error.html", &model, nonce);
+    with_retry_after(kind, html(kind.status(), "error.html", &model, nonce))
+}
+
+/// An error met in the producer console: the page leads back to it.
+pub fn console_error(kind: ErrorPage, nonce: &str) -> Reply {
+    let model = ErrorView {
+        back_url: Some("/console".into()),
+        back_label: "Back to your console",
+        status: kind.status(),
+        heading: kind.heading(),
+        message: kind.message().to_owned(),
+        theme: Theme::default().into(),
+        producer: None,
+    };
+    with_retry_after(kind, html(kind.status(), "error.html", &model, nonce))
+}
+
+fn with_retry_after(kind: ErrorPage, reply: Reply) -> Reply {
     match kind.retry_after() {
         Some(seconds) => reply.with_header("retry-after", seconds.to_string()),
         None => reply,
@@ -176,7 +225,8 @@ pub fn connected(account: &str, producer: &ProducerRow, nonce: &str) -> Reply {
         ),
         theme: view::theme_view(producer),
         producer: None,
-        back_url: None,
+        back_url: Some("/console".into()),
+        back_label: "Open your console",
     };
     html(200, "error.html", &model, nonce)
 }

@@ -11,12 +11,31 @@ use serde::Serialize;
 
 use crate::assets;
 
-const TEMPLATES: [(&str, &str); 5] = [
-    ("base.html", include_str!("../templates/base.html")),
-    ("parts.html", include_str!("../templates/parts.html")),
-    ("share.html", include_str!("../templates/share.html")),
-    ("error.html", include_str!("../templates/error.html")),
-    ("profile.html", include_str!("../templates/profile.html")),
+/// A template compiled in, by its path under `templates/`.
+macro_rules! template {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../templates/", $name)))
+    };
+}
+
+const TEMPLATES: [(&str, &str); 17] = [
+    template!("base.html"),
+    template!("console/base.html"),
+    template!("console/parts.html"),
+    template!("console/signin.html"),
+    template!("console/home.html"),
+    template!("console/library.html"),
+    template!("console/track.html"),
+    template!("console/import.html"),
+    template!("console/proposal.html"),
+    template!("console/share_new.html"),
+    template!("console/share.html"),
+    template!("console/share_form.html"),
+    template!("console/profile.html"),
+    template!("parts.html"),
+    template!("share.html"),
+    template!("error.html"),
+    template!("profile.html"),
 ];
 
 fn env() -> &'static Environment<'static> {
@@ -26,6 +45,8 @@ fn env() -> &'static Environment<'static> {
         // A typo in a template fails its tests instead of rendering blank.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
+        env.add_filter("bytes", bytes_label);
+        env.add_filter("q", query_value);
         for (name, source) in TEMPLATES {
             // The sources are compiled in and parsed by the tests: a syntax
             // error cannot reach a deployment.
@@ -66,6 +87,41 @@ fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), 
         }
         _ => escape_formatter(out, state, value),
     }
+}
+
+/// A value for a URL's query string.
+fn query_value(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// A size as people read it: "48 MB", "912 KB".
+fn bytes_label(bytes: Option<i64>) -> String {
+    let Some(bytes) = bytes else {
+        return String::new();
+    };
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < units.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 10.0 {
+        format!("{value:.0} {}", units[unit])
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
+/// Renders a console page: `view` is the whole context (the layout reads
+/// `chrome`), plus the console's stylesheet and script addresses.
+pub fn console<V: Serialize>(template: &str, view: &V, nonce: &str) -> Result<String, Error> {
+    env().get_template(template)?.render(context! {
+        page => view,
+        nonce => nonce,
+        stylesheet => assets::console_stylesheet().path,
+        script => assets::console_script().path,
+    })
 }
 
 /// Renders a page template with its view model as `page`, plus what the

@@ -4,6 +4,7 @@
 
 use crate::api::routes::{self as api, ApiRoute};
 use crate::assets::{self, Asset};
+use crate::console::routes::{self as console, ConsoleRoute};
 use crate::ids::{is_handle, is_token};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub enum Route<'a> {
     Asset(&'static Asset),
     /// Everything under `/api/` and `/admin/` answers in JSON.
     Api(ApiRoute<'a>),
+    /// The producer console's pages and forms.
+    Console(ConsoleRoute<'a>),
     NotFound,
     MethodNotAllowed {
         allow: &'static str,
@@ -44,6 +47,9 @@ const READ_ONLY: &str = "GET, HEAD";
 pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
     if ["/api/", "/admin/"].iter().any(|p| path.starts_with(p)) {
         return Route::Api(api::route(method, path));
+    }
+    if path == "/console" || path.starts_with("/console/") {
+        return Route::Console(console::route(method, path));
     }
     let read_only = matches!(method, "GET" | "HEAD");
     let target = match path

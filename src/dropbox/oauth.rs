@@ -44,6 +44,12 @@ fn token_request(config: &Config, form: &[(&str, &str)]) -> Outbound {
 pub const STATE_TTL_MS: Millis = 10 * 60 * 1000;
 
 /// Where Dropbox sends the producer back; it must be registered with the app.
+/// The origin of Dropbox's consent page, which console forms may lead to.
+pub fn authorize_origin(config: &Config) -> Option<String> {
+    let url = url::Url::parse(&config.auth_base).ok()?;
+    Some(url.origin().ascii_serialization()).filter(|o| o != "null")
+}
+
 pub fn redirect_uri(origin: &str) -> String {
     format!("{origin}/oauth/dropbox/callback")
 }
@@ -174,6 +180,10 @@ mod tests {
             "https://www.dropbox.com/oauth2/authorize?client_id=appkey&response_type=code\
              &token_access_type=offline\
              &redirect_uri=https%3A%2F%2Fshare.example%2Foauth%2Fdropbox%2Fcallback&state=st%26te"
+        );
+        assert_eq!(
+            authorize_origin(&config()).as_deref(),
+            Some("https://www.dropbox.com")
         );
     }
 

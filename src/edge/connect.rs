@@ -1,6 +1,8 @@
-//! Connecting a producer's Dropbox: the API hands out an authorize URL with
-//! a single-use `state`; Dropbox sends the producer back to the callback,
-//! which trades the code for tokens and stores them sealed.
+//! Connecting a producer's Dropbox: the API hands out a link to the
+//! console with a single-use `state`, which a browser signed in as that
+//! producer follows on to Dropbox (binding the state to its session);
+//! Dropbox sends it back to the callback, which trades the code for tokens
+//! and stores them sealed, only in that same session.
 
 use worker::{console_error, D1Database, Env};
 
@@ -21,7 +23,8 @@ use crate::pages::{self, ErrorPage};
 use crate::policy::Millis;
 use crate::vault::Slot;
 
-/// `GET /api/dropbox/connect`.
+/// `GET /api/dropbox/connect`: the link works only in a browser signed in
+/// to the console as this producer (see `console::dropbox`).
 pub async fn start(
     env: &Env,
     db: &D1Database,
@@ -38,13 +41,16 @@ pub async fn start(
     })?;
     let state = crate::crypto::random_token()?;
     let expires_at = now + oauth::STATE_TTL_MS;
-    store::dropbox::create_state(db, &state, producer, expires_at, now).await?;
-    let url = oauth::authorize_url(&app.config, &oauth::redirect_uri(origin), &state);
+    drop(app);
+    store::dropbox::create_state(db, &state, producer, None, expires_at, now).await?;
+    let url = format!("{origin}/console/dropbox/connect?state={state}");
     Ok(api::ok(200, &connect_link(&url, expires_at)))
 }
 
 /// `GET /oauth/dropbox/callback`: the state authenticates; anything wrong
-/// with it is a 400 page and nothing is stored.
+/// with it is a 400 page and nothing is stored. It must come back to the
+/// console session it was bound to, signed in as its producer: a code
+/// brought by any other browser is refused (403) and links nothing.
 pub async fn callback(v: &Visit<'_>) -> Reply {
     let page = |kind| pages::error(kind, None, v.nonce);
     let Ok(url) = v.req.url() else {
@@ -62,14 +68,29 @@ pub async fn callback(v: &Visit<'_>) -> Reply {
         }
         Callback::Granted { code, state } => (code, state),
     };
-    let producer = match store::dropbox::take_state(&db, &state).await {
-        Ok(Some(taken)) if taken.expires_at > v.now => taken.producer_id,
+    let taken = match store::dropbox::take_state(&db, &state).await {
+        Ok(Some(taken)) if taken.expires_at > v.now => taken,
         Ok(_) => return page(ErrorPage::BadConnectLink),
         Err(e) => {
             console_error!("connect: {e}");
             return page(ErrorPage::Unavailable);
         }
     };
+    let browser = match super::console::signed_in_browser(&db, v.req, v.now).await {
+        Ok(browser) => browser,
+        Err(e) => {
+            console_error!("connect: {e}");
+            return page(ErrorPage::Unavailable);
+        }
+    };
+    let same_session = browser.is_some_and(|(_, id_hash, row)| {
+        taken.session_hash.as_deref() == Some(id_hash.as_str())
+            && row.producer_id == taken.producer_id
+    });
+    if !same_session {
+        return page(ErrorPage::ConnectElsewhere);
+    }
+    let producer = taken.producer_id;
     let (Some(app), Some(origin)) = (dropbox_app(v.env), public_origin(v.env, &url)) else {
         return page(ErrorPage::Unavailable);
     };

@@ -13,6 +13,7 @@ use crate::routes::{self, Route};
 
 mod api;
 mod connect;
+mod console;
 mod cron;
 mod dropbox;
 mod files;
@@ -48,6 +49,9 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::Artwork { token, track_id } => files::artwork(&v(), token, track_id).await,
         Route::DropboxCallback => respond(connect::callback(&v()).await),
         Route::Api(route) => respond(api::handle(&mut req, &env, &ctx, route, now).await),
+        Route::Console(route) => {
+            respond(console::handle(&mut req, &env, &ctx, route, now, &nonce).await)
+        }
         Route::Asset(asset) => respond(Reply::asset(asset)),
         Route::NotFound => respond(error(ErrorPage::NotFound, None, &nonce)),
         Route::MethodNotAllowed { allow } => {

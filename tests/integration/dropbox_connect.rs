@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::standin::{authorize_url, connect, connected, Account};
+use crate::browser::Browser;
+use crate::standin::{connect, connected, consent, dropbox_url, Account};
 use crate::support::{get, new_producer, send_to, str_of, visit, Body, Producer};
 
 fn dropbox_state(producer: &Producer) -> Value {
@@ -31,7 +32,8 @@ fn connecting_stores_the_account_once_per_link() {
         json!({"status": "not_connected", "warning": null, "account": null})
     );
 
-    let url = authorize_url(&producer);
+    let browser = Browser::signed_in(&producer);
+    let url = dropbox_url(&browser, &producer);
     let parsed = url::Url::parse(&url).unwrap();
     let query: std::collections::HashMap<_, _> = parsed.query_pairs().into_owned().collect();
     assert_eq!(parsed.path(), "/oauth2/authorize");
@@ -45,14 +47,8 @@ fn connecting_stores_the_account_once_per_link() {
         json!({"/a.wav": {}}),
         json!({"name": "Jane Doe", "email": "jane@example.com"}),
     );
-    let consent = send_to(
-        "GET",
-        &format!("{url}&login={}", account.id),
-        &[],
-        Body::None,
-    );
-    let callback = consent.header("location").unwrap().to_string();
-    let page = send_to("GET", &callback, &[], Body::None);
+    let callback = consent(&url, &account);
+    let page = browser.get(&callback);
     assert_eq!(page.status, 200, "{}", page.raw);
     assert!(page.has("Dropbox connected"));
     let handle = &producer.handle;
@@ -70,7 +66,7 @@ fn connecting_stores_the_account_once_per_link() {
     );
 
     // The same link again: the state was spent.
-    let again = send_to("GET", &callback, &[], Body::None);
+    let again = browser.get(&callback);
     assert_eq!(again.status, 400);
     assert!(again.has("This connection link has expired"));
     assert_eq!(
@@ -96,7 +92,8 @@ fn bad_or_declined_callbacks_store_nothing() {
             Some("text/html; charset=utf-8")
         );
     }
-    let url = authorize_url(&producer);
+    let browser = Browser::signed_in(&producer);
+    let url = dropbox_url(&browser, &producer);
     let account = Account::new(json!({}), json!({}));
     let declined = send_to(
         "GET",
@@ -104,7 +101,7 @@ fn bad_or_declined_callbacks_store_nothing() {
         &[],
         Body::None,
     );
-    let page = send_to("GET", declined.header("location").unwrap(), &[], Body::None);
+    let page = browser.get(declined.header("location").unwrap());
     assert_eq!(page.status, 400);
     assert!(page.has("Dropbox was not connected"));
     assert_eq!(dropbox_state(&producer)["status"], "not_connected");

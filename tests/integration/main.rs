@@ -11,6 +11,8 @@ mod api_document;
 mod api_input;
 mod api_shares;
 mod api_tracks;
+mod browser;
+mod console;
 mod downloads;
 mod dropbox_connect;
 mod methods;

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
+use crate::browser::Browser;
 use crate::support::{send_to, str_of, Body, Page, Producer};
 
 fn base() -> &'static str {
@@ -98,26 +99,41 @@ impl Account {
     }
 }
 
-/// Walks the OAuth flow as the producer's browser would: asks the API for
-/// the authorize URL, "signs in" as `account` on the consent page, and
-/// follows Dropbox's redirect to the worker's callback. Answers that page.
+/// Walks the OAuth flow as the producer's browser would: signs in to the
+/// console, opens the link the API hands out, "signs in" as `account` on
+/// Dropbox's consent page, and follows Dropbox's redirect to the worker's
+/// callback. Answers that page.
 pub fn connect(producer: &Producer, account: &Account) -> Page {
-    let url = authorize_url(producer);
-    let consent = send_to(
-        "GET",
-        &format!("{url}&login={}", account.id),
-        &[],
-        Body::None,
-    );
-    assert_eq!(consent.status, 302, "{}", consent.raw);
-    let callback = consent.header("location").unwrap().to_string();
-    send_to("GET", &callback, &[], Body::None)
+    let browser = Browser::signed_in(producer);
+    let url = dropbox_url(&browser, producer);
+    browser.get(&consent(&url, account))
 }
 
+/// The link `GET /api/dropbox/connect` hands out (it points at the console).
 pub fn authorize_url(producer: &Producer) -> String {
     let link = producer.call("GET", "/api/dropbox/connect", None);
     assert_eq!(link.status, 200, "{}", link.raw);
     str_of(&link.json()["authorize_url"]).to_string()
+}
+
+/// Dropbox's authorize URL, where the API's link leads `browser`.
+pub fn dropbox_url(browser: &Browser, producer: &Producer) -> String {
+    let to_dropbox = browser.get(&authorize_url(producer));
+    assert_eq!(to_dropbox.status, 303, "{}", to_dropbox.raw);
+    to_dropbox.header("location").unwrap().to_string()
+}
+
+/// Allows access on the stand-in's consent page as `account`: the callback
+/// address Dropbox sends the browser back to.
+pub fn consent(dropbox_url: &str, account: &Account) -> String {
+    let consent = send_to(
+        "GET",
+        &format!("{dropbox_url}&login={}", account.id),
+        &[],
+        Body::None,
+    );
+    assert_eq!(consent.status, 302, "{}", consent.raw);
+    consent.header("location").unwrap().to_string()
 }
 
 /// A producer connected to a new stand-in account holding `files`.

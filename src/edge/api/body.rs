@@ -10,6 +10,11 @@ use crate::api::{input, ApiError};
 use crate::limits::BODY_BYTES;
 
 pub async fn json(req: &mut Request) -> Result<Value, ApiError> {
+    input::parse_body(&bytes(req).await?)
+}
+
+/// The body's bytes, up to the limit.
+pub async fn bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let announced = req
         .headers()
         .get("content-length")
@@ -30,5 +35,5 @@ pub async fn json(req: &mut Request) -> Result<Value, ApiError> {
             }
         }
     }
-    input::parse_body(&bytes)
+    Ok(bytes)
 }

@@ -9,7 +9,7 @@ use crate::http::Reply;
 use crate::limits;
 
 pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
-    let rows = store::list(&call.db, &call.producer).await?;
+    let rows = store::list(call.db, &call.producer).await?;
     Ok(api::ok(200, &keys::keys(&rows)))
 }
 
@@ -17,7 +17,7 @@ pub async fn create(call: &Call<'_>) -> Result<Reply, ApiError> {
     let new = ApiKey::generate()?;
     let hash = crypto::hash(&new.key);
     let row = store::create(
-        &call.db,
+        call.db,
         &call.producer,
         &new.id,
         &hash,
@@ -30,9 +30,9 @@ pub async fn create(call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 pub async fn revoke(call: &Call<'_>) -> Result<Reply, ApiError> {
-    if !store::revoke(&call.db, &call.producer, call.id, call.now).await? {
+    if !store::revoke(call.db, &call.producer, call.id, call.now).await? {
         // Nothing changed: say why.
-        keys::unrevoked(&store::list(&call.db, &call.producer).await?, call.id)?;
+        keys::unrevoked(&store::list(call.db, &call.producer).await?, call.id)?;
     }
     Ok(Reply::no_content())
 }

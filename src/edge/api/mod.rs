@@ -11,11 +11,11 @@ use crate::http::Reply;
 use crate::policy::Millis;
 
 mod auth;
-mod body;
+pub mod body;
 mod keys;
-mod producers;
-mod shares;
-mod tracks;
+pub mod producers;
+pub mod shares;
+pub mod tracks;
 
 /// A storage or platform failure is ours: logged, and answered as a 503 the
 /// client may retry, never as a 500.
@@ -35,7 +35,7 @@ impl From<getrandom::Error> for ApiError {
 
 /// What every handler needs about the request it serves.
 pub struct Call<'a> {
-    db: D1Database,
+    db: &'a D1Database,
     /// The producer the key belongs to (empty for operator and public calls).
     producer: String,
     /// The request's address (its query for listings) and the deployment's
@@ -81,7 +81,7 @@ async fn dispatch(
     };
     let url = req.url()?;
     let call = Call {
-        db,
+        db: &db,
         producer,
         env,
         id,
@@ -108,12 +108,32 @@ async fn dispatch(
         Endpoint::PatchShare => shares::update(&call, &body::json(req).await?).await,
         Endpoint::RevokeShare => shares::revoke(&call).await,
         Endpoint::DropboxConnect => {
-            connect::start(env, &call.db, &call.producer, &call.origin()?, now).await
+            connect::start(env, call.db, &call.producer, &call.origin()?, now).await
         }
     }
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// A call on behalf of `producer` (the console's, once it has found the
+    /// browser's session).
+    pub fn new(
+        db: &'a D1Database,
+        producer: &str,
+        env: &'a Env,
+        url: url::Url,
+        id: &'a str,
+        now: Millis,
+    ) -> Call<'a> {
+        Call {
+            db,
+            producer: producer.to_owned(),
+            env,
+            url,
+            id,
+            now,
+        }
+    }
+
     /// The origin absolute URLs start with, or a 503 naming what to set.
     fn origin(&self) -> Result<String, ApiError> {
         public_origin(self.env, &self.url).ok_or_else(|| {

@@ -14,7 +14,7 @@ pub async fn create(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let id = new_id()?;
     let key = ApiKey::generate()?;
     let created = store::create(
-        &call.db,
+        call.db,
         &id,
         &new,
         &key.id,
@@ -34,7 +34,7 @@ pub async fn create(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
 }
 
 pub async fn me(call: &Call<'_>) -> Result<Reply, ApiError> {
-    let account = store::account(&call.db, &call.producer)
+    let account = store::account(call.db, &call.producer)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     Ok(api::ok(200, &producers::profile(&account, &call.origin()?)))
@@ -43,7 +43,7 @@ pub async fn me(call: &Call<'_>) -> Result<Reply, ApiError> {
 pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let update = producers::profile_update(body)?;
     let origin = call.origin()?;
-    let account = store::update(&call.db, &call.producer, &update, call.now)
+    let account = store::update(call.db, &call.producer, &update, call.now)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     Ok(api::ok(200, &producers::profile(&account, &origin)))

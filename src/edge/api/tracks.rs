@@ -14,7 +14,7 @@ use crate::paging::{next_page, Cursor};
 
 pub async fn list(call: &Call<'_>) -> Result<Reply, ApiError> {
     let page = page_query(call.url.query())?;
-    let mut loaded = store::list(&call.db, &call.producer, &page).await?;
+    let mut loaded = store::list(call.db, &call.producer, &page).await?;
     let next_cursor = next_page(&mut loaded.tracks, page.limit, |t| Cursor {
         created_at: t.created_at,
         id: t.track.id.clone(),
@@ -55,14 +55,14 @@ pub async fn create(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     with_ids(&mut new.files)?;
     let id = new_id()?;
     let max = limits::TRACKS_PER_PRODUCER;
-    let loaded = store::create(&call.db, &call.producer, &id, &new, max, call.now)
+    let loaded = store::create(call.db, &call.producer, &id, &new, max, call.now)
         .await?
         .ok_or_else(tracks::too_many_tracks)?;
     Ok(one_track(201, &loaded)?.with_header("location", format!("/api/tracks/{id}")))
 }
 
 pub async fn get(call: &Call<'_>) -> Result<Reply, ApiError> {
-    let loaded = store::get(&call.db, &call.producer, call.id)
+    let loaded = store::get(call.db, &call.producer, call.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     one_track(200, &loaded)
@@ -70,7 +70,7 @@ pub async fn get(call: &Call<'_>) -> Result<Reply, ApiError> {
 
 pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
     let mut update = tracks::track_update(body)?;
-    let current = store::get(&call.db, &call.producer, call.id)
+    let current = store::get(call.db, &call.producer, call.id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     if let Some(files) = &mut update.files {
@@ -78,12 +78,12 @@ pub async fn update(call: &Call<'_>, body: &Value) -> Result<Reply, ApiError> {
         tracks::check_kept_files(files, &known)?;
         with_ids(files)?;
     }
-    let loaded = store::update(&call.db, &call.producer, call.id, &update, call.now).await?;
+    let loaded = store::update(call.db, &call.producer, call.id, &update, call.now).await?;
     one_track(200, &loaded)
 }
 
 pub async fn delete(call: &Call<'_>) -> Result<Reply, ApiError> {
-    if store::delete(&call.db, &call.producer, call.id, call.now).await? {
+    if store::delete(call.db, &call.producer, call.id, call.now).await? {
         Ok(Reply::no_content())
     } else {
         Err(ApiError::not_found())

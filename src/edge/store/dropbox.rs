@@ -13,6 +13,7 @@ pub async fn create_state(
     db: &D1Database,
     state: &str,
     producer: &str,
+    session_hash: Option<&str>,
     expires_at: Millis,
     now: Millis,
 ) -> Result<()> {
@@ -24,8 +25,14 @@ pub async fn create_state(
                 &[now.into()],
             ),
             (
-                "INSERT INTO oauth_states (state, producer_id, expires_at) VALUES (?1, ?2, ?3)",
-                &[state.into(), producer.into(), expires_at.into()],
+                "INSERT INTO oauth_states (state, producer_id, expires_at, session_hash)
+                 VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    state.into(),
+                    producer.into(),
+                    expires_at.into(),
+                    session_hash.map(str::to_owned).into(),
+                ],
             ),
         ],
     )
@@ -37,13 +44,50 @@ pub async fn create_state(
 pub struct TakenState {
     pub producer_id: String,
     pub expires_at: Millis,
+    pub session_hash: Option<String>,
 }
 
 /// Consumes a `state`: whoever deletes it first owns it, so it works once
 /// even when the callback is opened twice at the same instant.
 pub async fn take_state(db: &D1Database, state: &str) -> Result<Option<TakenState>> {
-    let sql = "DELETE FROM oauth_states WHERE state = ?1 RETURNING producer_id, expires_at";
+    let sql = "DELETE FROM oauth_states WHERE state = ?1
+               RETURNING producer_id, expires_at, session_hash";
     first(&statement(db, sql, &[state.into()])?.all().await?)
+}
+
+/// Binds a producer's live, unbound `state` to the browser session that
+/// opened its link; false when there is no such state.
+pub async fn bind_state(
+    db: &D1Database,
+    state: &str,
+    producer: &str,
+    session_hash: &str,
+    now: Millis,
+) -> Result<bool> {
+    let sql = "UPDATE oauth_states SET session_hash = ?3
+               WHERE state = ?1 AND producer_id = ?2 AND expires_at > ?4
+                 AND (session_hash IS NULL OR session_hash = ?3)";
+    let args = [
+        state.into(),
+        producer.into(),
+        session_hash.into(),
+        now.into(),
+    ];
+    Ok(changes(&run(db, sql, &args).await?)? == 1)
+}
+
+/// The producer's connection, as sessions use it.
+pub async fn of_producer(db: &D1Database, producer: &str) -> Result<Option<ConnectionRow>> {
+    let sql = "\
+SELECT producer_id, account_id, status, refresh_token_enc, access_token_enc, access_expires_at
+FROM dropbox_connections WHERE producer_id = ?1";
+    first(&statement(db, sql, &[producer.into()])?.all().await?)
+}
+
+/// Forgets the producer's connection and its tokens.
+pub async fn disconnect(db: &D1Database, producer: &str) -> Result<bool> {
+    let sql = "DELETE FROM dropbox_connections WHERE producer_id = ?1";
+    Ok(changes(&run(db, sql, &[producer.into()]).await?)? == 1)
 }
 
 /// Stores a (re)connection: new tokens, who the account is, status ok,

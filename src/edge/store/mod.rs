@@ -12,6 +12,7 @@ pub mod events;
 pub mod keys;
 pub mod pages;
 pub mod producers;
+pub mod sessions;
 pub mod shares;
 pub mod tracks;
 

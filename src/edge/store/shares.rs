@@ -217,3 +217,25 @@ pub async fn revoke(db: &D1Database, producer: &str, id: &str, now: Millis) -> R
     let result = run(db, sql, &[id.into(), producer.into(), now.into()]).await?;
     Ok(changes(&result)? == 1)
 }
+
+/// Views and downloads per UTC day since `since`, for the console's chart.
+pub async fn daily(
+    db: &D1Database,
+    producer: &str,
+    id: &str,
+    since: Millis,
+) -> Result<Vec<crate::console::chart::DayCount>> {
+    let sql = format!(
+        "SELECT day, sum(views) AS views, sum(downloads) AS downloads FROM (
+           SELECT v.at / 86400000 AS day, 1 AS views, 0 AS downloads
+           FROM shares s JOIN view_events v ON v.share_id = s.id WHERE {SCOPE} AND v.at >= ?3
+           UNION ALL
+           SELECT d.at / 86400000, 0, 1
+           FROM shares s JOIN download_events d ON d.share_id = s.id WHERE {SCOPE} AND d.at >= ?3)
+         GROUP BY day ORDER BY day"
+    );
+    statement(db, &sql, &[id.into(), producer.into(), since.into()])?
+        .all()
+        .await?
+        .results()
+}
