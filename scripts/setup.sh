@@ -29,9 +29,21 @@ if [ "$(version_of "$WASM_BINDGEN_BIN")" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# The browser tests drive Debian's Chromium; the Nu Html Checker (npm
+# vnu-jar) runs on Java. Both come from apt when the machine lacks them.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v java >/dev/null || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${missing[*]} from Debian"
+  sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
 # npm ci only when package-lock.json changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing node tooling (wrangler, esbuild, binaryen, node 22)"
+  step "installing node tooling (wrangler, esbuild, binaryen, node 22, playwright-core, axe-core, vnu-jar)"
   npm ci --no-audit --no-fund
 fi
 

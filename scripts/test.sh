@@ -3,8 +3,9 @@
 # migrations and a previous release's database upgraded by them; then, on
 # one worker under wrangler dev with local D1 and KV (migrated, then seeded
 # from tests/fixtures) and the Dropbox stand-in: the integration tests, the
-# README's API session, schemathesis against the OpenAPI document, and a
-# check that no secret reached the worker's log. Dropbox's own SDK holds the
+# console in a real browser (screenshots in tmp/browser), the README's API
+# session, schemathesis against the OpenAPI document, and a check that no
+# secret reached the worker's log. Dropbox's own SDK holds the
 # stand-in to the real API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,10 @@ standin_stack "" tests/fixtures/*.sql
 step "integration tests against $BASE_URL"
 SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" \
   cargo test --features integration --test integration
+
+step "the console in Chromium (playwright-core, axe-core, the Nu Html Checker)"
+SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" BROWSER_OUT=tmp/browser \
+  node --test --test-reporter=spec tests/browser/*.test.mjs
 
 step "the README's API session against $BASE_URL"
 python3 - README.md >"$STACK_STATE/session.sh" <<'PY'
