@@ -38,6 +38,9 @@ Demo data loaded. Open:
   expired link:   http://127.0.0.1:$port/s/demo-expired-link
   profile:        http://127.0.0.1:$port/u/nightowl
 
+The console (sign in with the demo API key below):
+                  http://127.0.0.1:$port/console
+
 The API (see README.md for a whole session):
   operator token: $admin
   demo API key:   $demo_key
