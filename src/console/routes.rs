@@ -24,7 +24,6 @@ pub enum Page<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action<'a> {
-    SignIn,
     SignOut,
     SignOutEverywhere,
     UpdateTrack(&'a str),
@@ -41,9 +40,13 @@ pub enum Action<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsoleRoute<'a> {
     Page(Page<'a>),
+    /// The sign-in form's answer: the one form without a session.
+    SignIn,
     Action(Action<'a>),
     NotFound,
-    MethodNotAllowed { allow: &'static str },
+    MethodNotAllowed {
+        allow: &'static str,
+    },
 }
 
 /// `path` starts with `/console`.
@@ -64,7 +67,6 @@ pub fn route<'a>(method: &str, path: &'a str) -> ConsoleRoute<'a> {
         _ => None,
     };
     let action = match parts[..] {
-        ["sign-in"] => Some(Action::SignIn),
         ["sign-out"] => Some(Action::SignOut),
         ["sign-out-everywhere"] => Some(Action::SignOutEverywhere),
         ["tracks", id] if is_token(id) => Some(Action::UpdateTrack(id)),
@@ -78,6 +80,12 @@ pub fn route<'a>(method: &str, path: &'a str) -> ConsoleRoute<'a> {
         ["dropbox", "disconnect"] => Some(Action::Disconnect),
         _ => None,
     };
+    if parts[..] == ["sign-in"] {
+        return match method {
+            "POST" => ConsoleRoute::SignIn,
+            _ => ConsoleRoute::MethodNotAllowed { allow: "POST" },
+        };
+    }
     let allow = match (page.is_some(), action.is_some()) {
         (true, true) => "GET, HEAD, POST",
         (true, false) => "GET, HEAD",
@@ -99,10 +107,7 @@ mod tests {
     fn pages_are_gets_and_changes_are_posts() {
         assert_eq!(route("GET", "/console"), ConsoleRoute::Page(Page::Home));
         assert_eq!(route("GET", "/console/"), ConsoleRoute::Page(Page::Home));
-        assert_eq!(
-            route("POST", "/console/sign-in"),
-            ConsoleRoute::Action(Action::SignIn)
-        );
+        assert_eq!(route("POST", "/console/sign-in"), ConsoleRoute::SignIn);
         assert_eq!(
             route("GET", "/console/shares/new"),
             ConsoleRoute::Page(Page::NewShare)

@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::console::forms::Form;
 use crate::console::pages;
 use crate::console::routes::{Action, ConsoleRoute, Page};
-use crate::console::session::{self, Forgery};
+use crate::console::session;
 use crate::dropbox::oauth;
 use crate::http::Reply;
 use crate::pages::{error, ErrorPage};
@@ -76,7 +76,7 @@ pub async fn handle(
             page(ErrorPage::MethodNotAllowed).with_header("allow", allow)
         }
         ConsoleRoute::Page(target) => desk.page(req, target).await,
-        ConsoleRoute::Action(Action::SignIn) => match desk.read_form(req).await {
+        ConsoleRoute::SignIn => match desk.read_form(req).await {
             Ok(form) => sign_in::sign_in(&desk, req, &form).await,
             Err(reply) => reply,
         },
@@ -124,7 +124,6 @@ impl Desk<'_> {
             Ok(form) => form,
             Err(reply) => return reply,
         };
-        let token = session::from_cookie_header(cookie_header(req).as_deref()).map(str::to_owned);
         let signed = match self.session(req).await {
             Ok(Some(signed)) => signed,
             Ok(None) => return sign_in::form(self, "/console", false, 403),
@@ -135,15 +134,14 @@ impl Desk<'_> {
             origin_header.as_deref(),
             &self.origin,
             form.get("csrf"),
-            token.as_deref().unwrap_or(""),
+            &signed.csrf,
         );
         if let Err(forgery) = checked {
             console_error!("console: a form was refused ({forgery:?})");
-            return self.refused_form(forgery);
+            return self.error(ErrorPage::FormRefused);
         }
         let s = &signed;
         match action {
-            Action::SignIn => sign_in::form(self, "/console", false, 200),
             Action::SignOut => sign_in::sign_out(self, s, false).await,
             Action::SignOutEverywhere => sign_in::sign_out(self, s, true).await,
             Action::UpdateTrack(id) => library::update(self, s, id, &form).await,
@@ -165,13 +163,6 @@ impl Desk<'_> {
             Err(e) if e.status == 413 => Err(self.error(ErrorPage::TooLarge)),
             Err(_) => Err(self.error(ErrorPage::FormRefused)),
         }
-    }
-
-    fn refused_form(&self, forgery: Forgery) -> Reply {
-        let kind = match forgery {
-            Forgery::CrossOrigin | Forgery::BadToken => ErrorPage::FormRefused,
-        };
-        self.error(kind)
     }
 
     /// An error page of the console, with the way back to it.
