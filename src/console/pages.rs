@@ -67,6 +67,7 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "track_deleted" => "Track deleted. It left every share at once.",
         "imported" => "Tracks imported. They are in your library.",
         "profile_saved" => "Profile saved.",
+        "key_revoked" => "Key revoked: it no longer opens the API or the console.",
         "connected" => "Dropbox connected.",
         "disconnected" => {
             "Dropbox disconnected. Visitors cannot play or download until you connect it again."

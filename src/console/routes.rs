@@ -18,6 +18,8 @@ pub enum Page<'a> {
     NewShare,
     Share(&'a str),
     Profile,
+    /// The producer's API keys.
+    Keys,
     /// The link `GET /api/dropbox/connect` hands out (`?state=`).
     ConnectLink,
 }
@@ -33,6 +35,8 @@ pub enum Action<'a> {
     UpdateShare(&'a str),
     RevokeShare(&'a str),
     UpdateProfile,
+    CreateKey,
+    RevokeKey(&'a str),
     Connect,
     Disconnect,
 }
@@ -63,6 +67,7 @@ pub fn route<'a>(method: &str, path: &'a str) -> ConsoleRoute<'a> {
         ["shares", "new"] => Some(Page::NewShare),
         ["shares", id] if is_token(id) => Some(Page::Share(id)),
         ["profile"] => Some(Page::Profile),
+        ["keys"] => Some(Page::Keys),
         ["dropbox", "connect"] => Some(Page::ConnectLink),
         _ => None,
     };
@@ -76,6 +81,8 @@ pub fn route<'a>(method: &str, path: &'a str) -> ConsoleRoute<'a> {
         ["shares", id] if is_token(id) && id != "new" => Some(Action::UpdateShare(id)),
         ["shares", id, "revoke"] if is_token(id) => Some(Action::RevokeShare(id)),
         ["profile"] => Some(Action::UpdateProfile),
+        ["keys"] => Some(Action::CreateKey),
+        ["keys", id, "revoke"] if is_token(id) => Some(Action::RevokeKey(id)),
         ["dropbox", "connect"] => Some(Action::Connect),
         ["dropbox", "disconnect"] => Some(Action::Disconnect),
         _ => None,

@@ -65,8 +65,8 @@ async function dropboxAccount() {
 }
 
 /// Looks at the page as a checker would: axe-core finds no violation; the
-/// served HTML (not the live DOM) is kept for the Nu Html Checker; a
-/// screenshot at each width is saved.
+/// served HTML (not the live DOM) is kept for the Nu Html Checker; at each
+/// width nothing scrolls sideways, and a screenshot is saved.
 async function check(page, name) {
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => await window.axe.run(document));
@@ -76,6 +76,8 @@ async function check(page, name) {
   writeFileSync(`${OUT}/html/${name}.html`, await served.text());
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= width, `${name} scrolls sideways at ${width}px (${scrollWidth}px wide)`);
     await page.screenshot({ path: `${OUT}/screenshots/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -244,6 +246,14 @@ test("a producer runs their shares from the console, and a visitor's download sh
   await page.getByRole("button", { name: "Save profile" }).click();
   await page.getByText("Profile saved").waitFor();
   assert.equal((await me(producer.api_key)).bio, "Beats after dark.");
+
+  // A second key, shown once.
+  await page.getByRole("link", { name: "Keys" }).click();
+  await page.getByRole("button", { name: "Make a new key" }).click();
+  const newKey = await page.getByRole("textbox", { name: "New API key" }).inputValue();
+  assert.match(newKey, /^sp\./);
+  assert.equal((await me(newKey)).handle, handle);
+  await check(page, "keys");
 
   await owner.close();
 });

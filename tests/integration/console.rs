@@ -83,6 +83,44 @@ fn sign_out_everywhere_and_revoking_the_key_end_sessions() {
 }
 
 #[test]
+fn keys_are_made_shown_once_and_revoked_from_the_console() {
+    let producer = new_producer("console-keys");
+    let browser = Browser::signed_in(&producer);
+    let made = browser.submit("/console/keys", "/console/keys", &[]);
+    assert_eq!(made.status, 200, "{}", made.raw);
+    assert!(made.has("it is shown only this once"));
+    let marker = "id=\"new-key\" class=\"url\" value=\"";
+    let start = made.raw.find(marker).expect("the new key is shown") + marker.len();
+    let key = made.raw[start..].split('"').next().unwrap().to_string();
+    let second = Producer {
+        key: key.clone(),
+        id: producer.id.clone(),
+        handle: producer.handle.clone(),
+    };
+    assert_eq!(
+        second.call("GET", "/api/me", None).status,
+        200,
+        "the new key opens the API"
+    );
+    let listed = browser.get("/console/keys");
+    assert!(!listed.has(&key), "never shown again");
+    assert!(listed.has("this browser"));
+
+    // Revoking the key this browser signed in with signs it out.
+    let this_key =
+        str_of(&producer.call("GET", "/api/keys", None).json()["keys"][0]["id"]).to_string();
+    let revoked = browser.submit(
+        "/console/keys",
+        &format!("/console/keys/{this_key}/revoke"),
+        &[],
+    );
+    assert_eq!(revoked.status, 303, "{}", revoked.raw);
+    assert!(browser.get("/console/keys").has("name=\"api_key\""));
+    assert_eq!(producer.call("GET", "/api/me", None).status, 401);
+    assert_eq!(second.call("GET", "/api/me", None).status, 200);
+}
+
+#[test]
 fn a_form_without_this_sessions_token_or_from_another_site_changes_nothing() {
     let producer = new_producer("console-csrf");
     let browser = Browser::signed_in(&producer);
@@ -418,6 +456,17 @@ impl Case {
         }
     }
 
+    fn revoke_key(id: &str) -> Case {
+        Case {
+            api: ("DELETE", format!("/api/keys/{id}"), Value::Null),
+            console: (
+                "/console/keys".into(),
+                format!("/console/keys/{id}/revoke"),
+                vec![],
+            ),
+        }
+    }
+
     fn profile(body: Value, form: Vec<(String, String)>) -> Case {
         Case {
             api: ("PATCH", "/api/me".into(), body),
@@ -444,7 +493,10 @@ fn every_rule_an_api_request_obeys_a_console_form_obeys() {
     let share_id = str_of(&share["id"]);
     let long = "x".repeat(121);
     let theme = json!({"accent": "#6d28d9", "mode": "dark"});
+    let only_key =
+        str_of(&producer.call("GET", "/api/keys", None).json()["keys"][0]["id"]).to_string();
     let cases = [
+        Case::revoke_key(&only_key),
         Case::new_share(
             json!({"track_ids": [], "expires_in_days": 30, "downloads": {"kinds": ["master"]}, "on_profile": false}),
             fields![("expires_in_days", "30"), ("kind", "master")],

@@ -12,7 +12,7 @@ use crate::policy::Millis;
 
 mod auth;
 pub mod body;
-mod keys;
+pub mod keys;
 pub mod producers;
 pub mod shares;
 pub mod tracks;

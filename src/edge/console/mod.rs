@@ -20,6 +20,7 @@ use crate::policy::Millis;
 
 mod dropbox;
 mod import;
+mod keys;
 mod library;
 mod profile;
 mod shares;
@@ -40,6 +41,8 @@ pub struct Desk<'a> {
 pub struct Signed {
     id_hash: String,
     producer: String,
+    /// The key this browser signed in with.
+    key_id: String,
     csrf: String,
     /// `GET /api/me`'s view of the producer: the layout shows their name
     /// and any Dropbox warning.
@@ -115,6 +118,7 @@ impl Desk<'_> {
             Page::NewShare => shares::new(self, &s, None).await,
             Page::Share(id) => shares::share(self, &s, id, None).await,
             Page::Profile => profile::profile(self, &s, None),
+            Page::Keys => keys::keys(self, &s, None, None).await,
             Page::ConnectLink => dropbox::link(self, Some(&s)).await,
         }
     }
@@ -151,6 +155,8 @@ impl Desk<'_> {
             Action::UpdateShare(id) => shares::update(self, s, id, &form).await,
             Action::RevokeShare(id) => shares::revoke(self, s, id).await,
             Action::UpdateProfile => profile::update(self, s, &form).await,
+            Action::CreateKey => keys::create(self, s).await,
+            Action::RevokeKey(id) => keys::revoke(self, s, id).await,
             Action::Connect => dropbox::connect(self, s).await,
             Action::Disconnect => dropbox::disconnect(self, s).await,
         }
@@ -194,6 +200,7 @@ impl Desk<'_> {
             csrf: session::csrf(&token),
             id_hash,
             producer: row.producer_id,
+            key_id: row.key_id,
             me,
         }))
     }

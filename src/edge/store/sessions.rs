@@ -11,11 +11,13 @@ use crate::policy::Millis;
 #[derive(Debug, Deserialize)]
 pub struct SessionRow {
     pub producer_id: String,
+    /// The key that opened the session.
+    pub key_id: String,
     pub last_seen_at: Millis,
 }
 
 pub async fn find(db: &D1Database, id_hash: &str) -> Result<Option<SessionRow>> {
-    let sql = "SELECT s.producer_id, s.last_seen_at FROM console_sessions s
+    let sql = "SELECT s.producer_id, s.key_id, s.last_seen_at FROM console_sessions s
                JOIN api_keys k ON k.id = s.key_id AND k.revoked_at IS NULL
                WHERE s.id_hash = ?1";
     first(&statement(db, sql, &[id_hash.into()])?.all().await?)
