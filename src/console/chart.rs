@@ -52,6 +52,11 @@ pub fn days(counts: &[DayCount], now: Millis) -> Vec<Day> {
         .collect()
 }
 
+/// Nothing happened in the span: the page says so instead of an empty chart.
+pub fn is_quiet(days: &[Day]) -> bool {
+    days.iter().all(|d| d.views == 0 && d.downloads == 0)
+}
+
 const WIDTH: i64 = 600;
 const HEIGHT: i64 = 140;
 
@@ -155,5 +160,7 @@ mod tests {
             "dates are HTML, the chart stretches"
         );
         assert_eq!(svg(&days(&[], NOW)).matches("<rect").count(), 0);
+        assert!(is_quiet(&days(&[], NOW)));
+        assert!(!is_quiet(&days(&counts, NOW)));
     }
 }

@@ -246,7 +246,7 @@ mod tests {
                 ),
                 (
                     "console/share.html",
-                    json!({"chrome": chrome, "share": share(), "chart": "<svg></svg>", "days": days,
+                    json!({"chrome": chrome, "share": share(), "chart": "<svg></svg>", "days": days, "quiet": true,
                     "tracks": track_choices(&[track()], &["t1".into()]), "kinds": kind_choices(&["master"]), "refusal": null}),
                 ),
                 (

@@ -112,6 +112,7 @@ pub async fn share(desk: &Desk<'_>, s: &Signed, id: &str, refused: Option<&ApiEr
     let context = json!({
         "chrome": desk.chrome(s, "home"),
         "chart": chart::svg(&days),
+        "quiet": chart::is_quiet(&days),
         "days": days,
         "tracks": track_choices(&library, &picked),
         "kinds": kind_choices(&allowed_kinds(&details)),
