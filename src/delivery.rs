@@ -83,11 +83,13 @@ pub fn download(data: &DeliveryData, now: Millis) -> Decision<'_, (Target<'_>, &
     Ok((target(share, connection, file), file))
 }
 
-/// `GET /s/{token}/play/{track_id}`: the track's best playable file, whatever
-/// the share allows to download (listening is always allowed).
+/// `GET /s/{token}/play/{track_id}`: the track's playable file, whatever the
+/// share allows to download (listening is always allowed); a listen-only
+/// share streams the bounce before the master.
 pub fn play<'a>(data: &'a DeliveryData, track_id: &str, now: Millis) -> Decision<'a, Target<'a>> {
     let share = active_share(data, now)?;
-    let Some(file) = policy::playable_file(&data.files, track_id) else {
+    let listen_only = DownloadPolicy::from_stored(&share.download_kinds).is_none();
+    let Some(file) = policy::playable_file(&data.files, track_id, listen_only) else {
         return refuse(ErrorPage::NotFound, Some(share));
     };
     let connection = connected(data, share)?;
@@ -220,13 +222,21 @@ mod tests {
     }
 
     #[test]
-    fn listening_ignores_download_permissions() {
+    fn listening_is_allowed_and_a_listen_only_share_streams_the_bounce() {
         let mut d = data(vec![
             fixtures::file("b1", "t1", "bounce", "/B/song.mp3"),
             fixtures::file("m1", "t1", "master", "/M/song.wav"),
         ]);
-        d.share.as_mut().unwrap().download_kinds = String::new();
+        d.share.as_mut().unwrap().download_kinds = "stems".into();
         assert_eq!(play(&d, "t1", NOW).unwrap().subject, "m1");
+        d.share.as_mut().unwrap().download_kinds = String::new();
+        assert_eq!(play(&d, "t1", NOW).unwrap().subject, "b1");
+        d.files.remove(0);
+        assert_eq!(
+            play(&d, "t1", NOW).unwrap().subject,
+            "m1",
+            "nothing else plays"
+        );
         assert_eq!(page(play(&d, "t2", NOW)), ErrorPage::NotFound);
     }
 

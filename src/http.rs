@@ -13,9 +13,10 @@ pub struct Reply {
     pub body: Cow<'static, str>,
 }
 
-/// Where the audio player may stream from: this origin (which redirects) and
-/// Dropbox's temporary-link hosts.
-const MEDIA_SOURCES: &str = "'self' https://*.dropboxusercontent.com";
+/// The hosts that serve temporary links (and thumbnails) to browsers, as
+/// CSP sources, unless the deployment's `DROPBOX_LINK_ORIGINS` says
+/// otherwise (local development names the stand-in).
+pub const DEFAULT_LINK_ORIGINS: &str = "https://*.dropboxusercontent.com";
 
 /// Headers every response carries, whatever it is.
 fn baseline() -> Vec<(&'static str, String)> {
@@ -41,9 +42,35 @@ fn baseline() -> Vec<(&'static str, String)> {
 pub fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; \
-         img-src 'self' https:; media-src {MEDIA_SOURCES}; connect-src 'self'; \
+         img-src 'self' https: {DEFAULT_LINK_ORIGINS}; media-src 'self' {DEFAULT_LINK_ORIGINS}; \
+         connect-src 'self'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The sources a `DROPBOX_LINK_ORIGINS` value names, when every one is an
+/// origin (`scheme://host[:port]`, the host possibly starting with `*.`):
+/// nothing else may reach a policy.
+pub fn link_origins(value: &str) -> Option<String> {
+    let origin = |source: &str| {
+        let Some((scheme, rest)) = source.split_once("://") else {
+            return false;
+        };
+        let host = rest.strip_prefix("*.").unwrap_or(rest);
+        matches!(scheme, "https" | "http")
+            && !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    };
+    let sources: Vec<&str> = value.split_ascii_whitespace().collect();
+    (!sources.is_empty() && sources.iter().all(|s| origin(s))).then(|| sources.join(" "))
+}
+
+/// A page policy with `origins` serving media and images in place of the
+/// default link hosts.
+pub fn with_link_origins(csp: &str, origins: &str) -> String {
+    csp.replace(DEFAULT_LINK_ORIGINS, origins)
 }
 
 impl Reply {
@@ -253,6 +280,35 @@ pub fn attachment(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_link_hosts_are_configuration_and_only_origins_are_taken() {
+        assert_eq!(
+            link_origins(" http://127.0.0.1:8788  https://*.dropboxusercontent.com ").as_deref(),
+            Some("http://127.0.0.1:8788 https://*.dropboxusercontent.com")
+        );
+        for bad in [
+            "",
+            "*",
+            "https:",
+            "'unsafe-inline'",
+            "https://a.example; script-src *",
+            "data:",
+            "https://a.example/path",
+        ] {
+            assert_eq!(link_origins(bad), None, "{bad}");
+        }
+        let csp = with_link_origins(&page_csp("n"), "http://127.0.0.1:8788");
+        assert!(
+            csp.contains("media-src 'self' http://127.0.0.1:8788;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("img-src 'self' https: http://127.0.0.1:8788;"),
+            "{csp}"
+        );
+        assert!(!csp.contains("dropboxusercontent"));
+    }
 
     #[test]
     fn a_page_may_let_its_forms_lead_to_one_more_origin() {

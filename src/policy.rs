@@ -94,19 +94,31 @@ fn is_audio(file: &FileRow) -> bool {
             .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.as_str()))
 }
 
-/// The file the player streams: the master, else the bounce, else any other
-/// audio file of the track. Folders never play. `files` may hold other
-/// tracks' files; only `track_id`'s are considered, in their stored order.
-pub fn playable_file<'a>(files: &'a [FileRow], track_id: &str) -> Option<&'a FileRow> {
+/// The file the player streams. A share that allows downloads plays the
+/// best there is: the master, else the bounce, else any other audio file of
+/// the track. A listen-only share (`listen_only`) protects the master: the
+/// bounce, else other audio, and the master only when nothing else plays.
+/// Folders never play. `files` may hold other tracks' files; only
+/// `track_id`'s are considered, in their stored order.
+pub fn playable_file<'a>(
+    files: &'a [FileRow],
+    track_id: &str,
+    listen_only: bool,
+) -> Option<&'a FileRow> {
     let own = || {
         files
             .iter()
             .filter(move |f| f.track_id == track_id && !f.is_folder)
     };
-    own()
-        .find(|f| f.kind() == FileKind::Master)
-        .or_else(|| own().find(|f| f.kind() == FileKind::Bounce))
-        .or_else(|| own().find(|f| is_audio(f)))
+    let master = || own().find(|f| f.kind() == FileKind::Master);
+    let bounce = || own().find(|f| f.kind() == FileKind::Bounce);
+    let other =
+        || own().find(|f| !matches!(f.kind(), FileKind::Master | FileKind::Bounce) && is_audio(f));
+    if listen_only {
+        bounce().or_else(other).or_else(master)
+    } else {
+        master().or_else(bounce).or_else(other)
+    }
 }
 
 /// Link-preview fetchers and crawlers that open share links on their own:
@@ -226,10 +238,31 @@ mod tests {
             file("master", "t1", "master", "/a/master.wav", false),
             file("foreign", "t2", "master", "/b/master.wav", false),
         ];
-        assert_eq!(playable_file(&files, "t1").unwrap().id, "master");
-        assert_eq!(playable_file(&files[..2], "t1").unwrap().id, "bounce");
-        assert_eq!(playable_file(&files[..1], "t1").unwrap().id, "other");
-        assert_eq!(playable_file(&files, "t2").unwrap().id, "foreign");
+        assert_eq!(playable_file(&files, "t1", false).unwrap().id, "master");
+        assert_eq!(
+            playable_file(&files[..2], "t1", false).unwrap().id,
+            "bounce"
+        );
+        assert_eq!(playable_file(&files[..1], "t1", false).unwrap().id, "other");
+        assert_eq!(playable_file(&files, "t2", false).unwrap().id, "foreign");
+    }
+
+    #[test]
+    fn a_listen_only_share_plays_the_master_only_when_nothing_else_plays() {
+        let files = vec![
+            file("master", "t1", "master", "/a/master.wav", false),
+            file("other", "t1", "other", "/a/alt.mp3", false),
+            file("bounce", "t1", "bounce", "/a/bounce.mp3", false),
+            file("pdf", "t1", "other", "/a/notes.pdf", false),
+        ];
+        assert_eq!(playable_file(&files, "t1", true).unwrap().id, "bounce");
+        let no_bounce = [files[0].clone(), files[1].clone(), files[3].clone()];
+        assert_eq!(playable_file(&no_bounce, "t1", true).unwrap().id, "other");
+        let master_only = [files[0].clone(), files[3].clone()];
+        assert_eq!(
+            playable_file(&master_only, "t1", true).unwrap().id,
+            "master"
+        );
     }
 
     #[test]
@@ -240,12 +273,12 @@ mod tests {
             file("project", "t1", "project", "/a/song.als", false),
             file("notes", "t1", "other", "/a/notes.pdf", false),
         ];
-        assert!(playable_file(&files, "t1").is_none());
+        assert!(playable_file(&files, "t1", false).is_none());
         let with_flac = [
             files,
             vec![file("flac", "t1", "stems", "/a/vox.FLAC", false)],
         ]
         .concat();
-        assert_eq!(playable_file(&with_flac, "t1").unwrap().id, "flac");
+        assert_eq!(playable_file(&with_flac, "t1", false).unwrap().id, "flac");
     }
 }

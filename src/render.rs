@@ -46,7 +46,9 @@ fn env() -> &'static Environment<'static> {
         // A typo in a template fails its tests instead of rendering blank.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
-        env.add_filter("bytes", bytes_label);
+        env.add_filter("bytes", |bytes: Option<i64>| {
+            bytes.map(crate::view::size_label).unwrap_or_default()
+        });
         env.add_filter("q", query_value);
         // Each template is parsed when a page first needs it, so a visitor's
         // cold start never pays for the console's templates (parsing all of
@@ -98,25 +100,6 @@ fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), 
 /// A value for a URL's query string.
 fn query_value(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// A size as people read it: "48 MB", "912 KB".
-fn bytes_label(bytes: Option<i64>) -> String {
-    let Some(bytes) = bytes else {
-        return String::new();
-    };
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < units.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 || value >= 10.0 {
-        format!("{value:.0} {}", units[unit])
-    } else {
-        format!("{value:.1} {}", units[unit])
-    }
 }
 
 /// Renders a console page: `view` is the whole context (the layout reads

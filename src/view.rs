@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::art;
 use crate::ids::is_token;
 use crate::model::{
-    CollaboratorRow, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData, TrackRow,
+    CollaboratorRow, FileKind, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData,
+    TrackRow,
 };
 use crate::policy::{self, DownloadPolicy, Layout, Millis};
 use crate::theme::{Mode, Theme};
@@ -194,15 +195,41 @@ fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
     }
 }
 
+/// A size as people read it: "48 MB", "912 KB", "1.2 GB" (decimal units,
+/// as file managers show them).
+pub fn size_label(bytes: i64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < units.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 10.0 {
+        format!("{value:.0} {}", units[unit])
+    } else {
+        format!("{value:.1} {}", units[unit])
+    }
+}
+
+/// A download button: what it is (label), and its format with its size
+/// when known ("WAV · 48 MB"; a folder is "ZIP").
 fn download_view(token: &str, f: &FileRow) -> DownloadView {
+    let format = if f.is_folder {
+        Some("ZIP".into())
+    } else {
+        let ext = f.extension().map(|e| e.to_ascii_uppercase());
+        match (ext, f.size) {
+            (Some(ext), Some(size)) => Some(format!("{ext} · {}", size_label(size))),
+            (Some(ext), None) => Some(ext),
+            (None, Some(size)) => Some(size_label(size)),
+            (None, None) => None,
+        }
+    };
     DownloadView {
         url: format!("/s/{token}/files/{}", f.id),
         label: text(f.label.as_deref()).unwrap_or_else(|| f.kind().label().to_owned()),
-        format: if f.is_folder {
-            Some("ZIP".into())
-        } else {
-            f.extension().map(|e| e.to_ascii_uppercase())
-        },
+        format,
     }
 }
 
@@ -221,7 +248,7 @@ fn track_view(
         key: text(t.musical_key.as_deref()),
         artwork_url: text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id)),
         placeholder_svg: art::placeholder_svg(&t.id),
-        play_url: policy::playable_file(&data.files, &t.id)
+        play_url: policy::playable_file(&data.files, &t.id, downloads.is_none())
             .map(|_| format!("/s/{token}/play/{}", t.id)),
         collaborators: data
             .collaborators
@@ -229,10 +256,17 @@ fn track_view(
             .filter(|c| c.track_id == t.id && !c.name.trim().is_empty())
             .map(collaborator_view)
             .collect(),
-        downloads: own_files()
-            .filter(|f| downloads.allows(f.kind()))
-            .map(|f| download_view(token, f))
-            .collect(),
+        downloads: {
+            // One fixed order on every page: master, bounce, stems, project,
+            // other (then as the producer listed them).
+            let mut allowed: Vec<&FileRow> =
+                own_files().filter(|f| downloads.allows(f.kind())).collect();
+            allowed.sort_by_key(|f| FileKind::ALL.iter().position(|k| *k == f.kind()));
+            allowed
+                .into_iter()
+                .map(|f| download_view(token, f))
+                .collect()
+        },
     }
 }
 
@@ -384,6 +418,41 @@ mod tests {
         data.share.download_kinds = String::new();
         assert!(kinds(&data).is_empty());
         assert!(!share_page("tok", &data).downloads_enabled);
+    }
+
+    #[test]
+    fn buttons_name_format_and_size_in_one_fixed_order() {
+        let mut data = fixtures::share(&["t1"]);
+        data.share.download_kinds = "master,bounce,stems,project,other".into();
+        let mut bounce = fixtures::file("t1-bounce", "t1", "bounce", "/B/song.mp3");
+        bounce.size = Some(9_400_000);
+        let mut project = fixtures::file("t1-project", "t1", "project", "/P/song.als");
+        project.size = Some(912_000);
+        // Listed by the producer in no particular order.
+        data.files.insert(0, project);
+        data.files.insert(0, bounce);
+        data.files
+            .iter_mut()
+            .find(|f| f.id == "t1-master")
+            .unwrap()
+            .size = Some(48_000_000);
+        let shown: Vec<(String, Option<String>)> = share_page("tok", &data).tracks[0]
+            .downloads
+            .iter()
+            .map(|d| (d.label.clone(), d.format.clone()))
+            .collect();
+        let text = |l: &str, f: &str| (l.to_string(), Some(f.to_string()));
+        assert_eq!(
+            shown,
+            [
+                text("Master", "WAV · 48 MB"),
+                text("Bounce", "MP3 · 9.4 MB"),
+                text("Stems", "ZIP"),
+                text("Project", "ALS · 912 KB"),
+            ]
+        );
+        assert_eq!(size_label(0), "0 B");
+        assert_eq!(size_label(1_234_567_890), "1.2 GB");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use worker::{
 };
 
 use crate::crypto;
-use crate::http::Reply;
+use crate::http::{self, Reply, DEFAULT_LINK_ORIGINS};
 use crate::pages::{error, ErrorPage};
 use crate::routes::{self, Route};
 
@@ -41,7 +41,7 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         nonce: &nonce,
         method: &method,
     };
-    match routes::route(&method, &path) {
+    let response = match routes::route(&method, &path) {
         Route::SharePage { token } => pages::share(&v(), token).await,
         Route::Profile { handle } => pages::profile(&v(), handle).await,
         Route::Play { token, track_id } => files::play(&v(), token, track_id).await,
@@ -57,7 +57,25 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::MethodNotAllowed { allow } => {
             respond(error(ErrorPage::MethodNotAllowed, None, &nonce).with_header("allow", allow))
         }
+    }?;
+    with_link_origins(response, &env)
+}
+
+/// Pages let the configured link hosts serve their audio and images (the
+/// core writes Dropbox's; local development names the stand-in).
+fn with_link_origins(mut response: Response, env: &Env) -> Result<Response> {
+    let origins = settings::link_origins(env);
+    if origins != DEFAULT_LINK_ORIGINS {
+        if let Some(csp) = response.headers().get("content-security-policy")? {
+            if csp.contains(DEFAULT_LINK_ORIGINS) {
+                let csp = http::with_link_origins(&csp, &origins);
+                response
+                    .headers_mut()
+                    .set("content-security-policy", &csp)?;
+            }
+        }
     }
+    Ok(response)
 }
 
 #[event(scheduled)]

@@ -4,6 +4,7 @@
 use worker::{console_error, Env};
 
 use crate::dropbox::{App, NotConfigured};
+use crate::http::DEFAULT_LINK_ORIGINS;
 
 pub fn setting(env: &Env, name: &str) -> Option<String> {
     env.secret(name).ok().map(|v| v.to_string())
@@ -34,4 +35,19 @@ pub fn public_origin(env: &Env, request: &url::Url) -> Option<String> {
         );
     }
     origin
+}
+
+/// The hosts that serve temporary links to browsers (`DROPBOX_LINK_ORIGINS`),
+/// as CSP sources; Dropbox's own when unset, or when the value is not a list
+/// of origins (logged).
+pub fn link_origins(env: &Env) -> String {
+    let Some(value) = setting(env, "DROPBOX_LINK_ORIGINS") else {
+        return DEFAULT_LINK_ORIGINS.to_owned();
+    };
+    crate::http::link_origins(&value).unwrap_or_else(|| {
+        console_error!(
+            "config: DROPBOX_LINK_ORIGINS must be origins separated by spaces; using Dropbox's"
+        );
+        DEFAULT_LINK_ORIGINS.to_owned()
+    })
 }

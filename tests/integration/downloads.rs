@@ -36,7 +36,7 @@ fn details(producer: &Producer, share: &Value) -> Value {
 }
 
 #[test]
-fn play_picks_master_then_bounce_then_other_audio_even_without_downloads() {
+fn play_picks_master_then_bounce_then_other_audio_and_listen_only_protects_the_master() {
     let (producer, account) = connected(
         "play",
         json!({
@@ -56,18 +56,56 @@ fn play_picks_master_then_bounce_then_other_audio_even_without_downloads() {
     let other = track(json!([
         {"kind": "other", "path": "/P/notes.pdf"},
         {"kind": "stems", "path": "/P/alt.flac"}]));
-    let share = producer.share(json!({
-        "track_ids": [all["id"], bounce["id"], other["id"]], "downloads": "none"}));
-    let token = str_of(&share["token"]);
-    for (track, expected) in [(&all, "master"), (&bounce, "bounce"), (&other, "flac")] {
-        let page = visit(&format!("/s/{token}/play/{}", str_of(&track["id"])));
-        assert_eq!(follow(&page).raw, expected);
+    let master = track(json!([{"kind": "master", "path": "/P/master.wav"}]));
+    let ids_of = || json!([all["id"], bounce["id"], other["id"], master["id"]]);
+    let downloads =
+        producer.share(json!({"track_ids": ids_of(), "downloads": {"kinds": ["stems"]}}));
+    let listen_only = producer.share(json!({"track_ids": ids_of(), "downloads": "none"}));
+    let plays = |share: &Value, track: &Value| {
+        let token = str_of(&share["token"]);
+        follow(&visit(&format!("/s/{token}/play/{}", str_of(&track["id"])))).raw
+    };
+    for (track, expected) in [
+        (&all, "master"),
+        (&bounce, "bounce"),
+        (&other, "flac"),
+        (&master, "master"),
+    ] {
+        assert_eq!(plays(&downloads, track), expected);
     }
+    // A listen-only share streams the bounce; the master only when nothing
+    // else plays.
+    for (track, expected) in [
+        (&all, "bounce"),
+        (&bounce, "bounce"),
+        (&other, "flac"),
+        (&master, "master"),
+    ] {
+        assert_eq!(plays(&listen_only, track), expected);
+    }
+    let page = visit(&format!("/s/{}", str_of(&listen_only["token"])));
+    assert_eq!(
+        page.raw.matches("controlslist=\"nodownload\"").count(),
+        4,
+        "{}",
+        page.raw
+    );
+    assert!(!page.has("Listen to T"), "no fallback link to the file");
+    let page = visit(&format!("/s/{}", str_of(&downloads["token"])));
+    assert!(!page.has("nodownload"));
     // Listening is not downloading.
-    assert_eq!(details(&producer, &share)["stats"]["total_downloads"], 0);
+    assert_eq!(
+        details(&producer, &listen_only)["stats"]["total_downloads"],
+        0
+    );
     let (_, files) = ids(&all);
+    let token = str_of(&listen_only["token"]);
     assert_eq!(visit(&format!("/s/{token}/files/{}", files[2])).status, 403);
-    assert_eq!(account.calls("get_temporary_link"), 3);
+    assert_eq!(
+        account.calls("get_temporary_link"),
+        5,
+        "each file's link once (links are cached per file, whatever the share)"
+    );
 }
 
 #[test]

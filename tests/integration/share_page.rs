@@ -10,6 +10,15 @@ fn assert_page_headers(page: &Page) {
     assert!(csp.contains("script-src 'self';"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    // The configured link host (the stand-in) serves audio and images; no
+    // other host does.
+    let links = crate::standin::origin();
+    assert!(csp.contains(&format!("media-src 'self' {links};")), "{csp}");
+    assert!(
+        csp.contains(&format!("img-src 'self' https: {links};")),
+        "{csp}"
+    );
+    assert!(!csp.contains("dropboxusercontent"), "{csp}");
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("x-robots-tag"), Some("noindex, nofollow"));

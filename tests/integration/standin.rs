@@ -16,6 +16,11 @@ fn base() -> &'static str {
     })
 }
 
+/// The stand-in's origin, which the worker is told serves temporary links.
+pub fn origin() -> &'static str {
+    base()
+}
+
 fn control(method: &str, path: &str, body: &Value) -> Value {
     let bytes = serde_json::to_vec(body).unwrap();
     let page = send_to(

@@ -33,7 +33,7 @@ macro_rules! track_columns {
 }
 macro_rules! file_columns {
     () => {
-        "f.id, f.track_id, f.kind, f.path, f.is_folder, f.label"
+        "f.id, f.track_id, f.kind, f.path, f.is_folder, f.label, f.size"
     };
 }
 pub(super) use {file_columns, track_columns};
