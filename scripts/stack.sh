@@ -120,6 +120,8 @@ standin_vars() {
   for var in DROPBOX_API_BASE DROPBOX_CONTENT_BASE DROPBOX_AUTH_BASE; do
     echo --var "$var:$DROPBOX_URL"
   done
+  # Its temporary links are served from its own origin.
+  echo --var "DROPBOX_LINK_ORIGINS:$DROPBOX_URL"
   echo --var DROPBOX_APP_KEY:standin-app-key --var DROPBOX_APP_SECRET:standin-app-secret
 }
 
