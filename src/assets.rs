@@ -60,12 +60,30 @@ pub fn console_script() -> &'static Asset {
     })
 }
 
+/// The share page's player: every page works without it.
+pub fn player_script() -> &'static Asset {
+    static JS: OnceLock<Asset> = OnceLock::new();
+    JS.get_or_init(|| {
+        hashed(
+            "player",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_str!("../templates/assets/player.js"),
+        )
+    })
+}
+
 /// The asset served at `path`, if any. Old hashes are not found: pages always
 /// name the current one.
 pub fn by_path(path: &str) -> Option<&'static Asset> {
-    [stylesheet(), console_stylesheet(), console_script()]
-        .into_iter()
-        .find(|a| a.path == path)
+    [
+        stylesheet(),
+        console_stylesheet(),
+        console_script(),
+        player_script(),
+    ]
+    .into_iter()
+    .find(|a| a.path == path)
 }
 
 #[cfg(test)]

@@ -125,6 +125,7 @@ pub fn page<V: Serialize>(
         page => view,
         nonce => nonce,
         stylesheet => assets::stylesheet().path,
+        player_script => assets::player_script().path,
     })
 }
 

@@ -63,6 +63,8 @@ def tone_wav(seed: str, seconds: float = 2.0, rate: int = 8000) -> bytes:
 def content_for(path: str, spec: dict) -> bytes:
     if "content" in spec:
         return spec["content"].encode()
+    if "tone" in spec:
+        return tone_wav(path, seconds=float(spec["tone"]))
     if path.lower().endswith(".wav") and "size" not in spec:
         return tone_wav(path)
     size = spec.get("size", 1024)

@@ -1,0 +1,168 @@
+// One player for a share page. Without this script every track keeps its
+// own native <audio>; with it, the page gets a play button per track and a
+// persistent bar (artwork, title, play/pause, previous/next, seek, elapsed
+// and total time), one track at a time, the next one starting when a track
+// ends, Space and arrow keys, and the Media Session API for lock screens.
+// Audio loads only when a track is played.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const sources = [...document.querySelectorAll("audio.player[data-title]")];
+  if (sources.length === 0) return;
+  const byline = document.querySelector("[data-artist]");
+  const artist = byline ? byline.dataset.artist : "";
+  const tracks = sources.map((audio) => ({
+    src: audio.getAttribute("src"),
+    title: audio.dataset.title,
+    art: audio.dataset.art || "",
+  }));
+  const audio = new Audio();
+  audio.preload = "none";
+  if (sources[0].hasAttribute("controlslist")) audio.setAttribute("controlslist", "nodownload");
+  let current = -1;
+
+  // An element with properties, attributes (`aria-*` and the like) and children.
+  const el = (tag, props = {}, attrs = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  };
+  const time = (s) => {
+    if (!Number.isFinite(s)) return "–:––";
+    const whole = Math.floor(s);
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  };
+
+  // A play button beside each track, in place of its native player.
+  const buttons = sources.map((source, i) => {
+    const button = el("button", { type: "button", className: "btn play-track" }, { "aria-pressed": "false" },
+      el("span", { className: "play-icon" }, { "aria-hidden": "true" }),
+      el("span", { className: "play-label", textContent: "Play" }, { "aria-hidden": "true" }),
+      el("span", { className: "sr-only", textContent: `Play ${tracks[i].title}` }));
+    button.addEventListener("click", () => (current === i && !audio.paused ? audio.pause() : play(i)));
+    source.replaceWith(button);
+    return button;
+  });
+
+  // The bar.
+  const cover = el("img", { className: "bar-art", alt: "", width: 48, height: 48 });
+  const title = el("p", { className: "bar-title" });
+  // Icons are drawn, not typed: not every font has the media symbols.
+  const ICONS = {
+    prev: "M6 5h2v14H6zM20 5v14L9 12z",
+    next: "M16 5h2v14h-2zM4 5v14l11-7z",
+    play: "M7 4v16l13-8z",
+    pause: "M6 4h4v16H6zM14 4h4v16h-4z",
+  };
+  const icon = (name) => {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "currentColor");
+    svg.append(path);
+    return svg;
+  };
+  const control = (label, name) =>
+    el("button", { type: "button", className: "bar-btn" }, { "aria-label": label }, icon(name));
+  const prev = control("Previous track", "prev");
+  const toggle = control("Play", "play");
+  const next = control("Next track", "next");
+  toggle.classList.add("bar-toggle");
+  const seek = el("input", { type: "range", className: "bar-seek", min: 0, max: 0, step: "any", value: 0 }, { "aria-label": "Seek" });
+  const elapsed = el("span", { className: "bar-time", textContent: "0:00" }, { "aria-label": "Elapsed" });
+  const total = el("span", { className: "bar-time", textContent: "–:––" }, { "aria-label": "Length" });
+  const bar = el("section", { className: "playerbar", hidden: true }, { "aria-label": "Player" },
+    cover,
+    el("div", { className: "bar-main" }, {}, title, el("div", { className: "bar-row" }, {}, elapsed, seek, total)),
+    el("div", { className: "bar-controls" }, {}, prev, toggle, next));
+  document.body.append(bar);
+
+  function play(i) {
+    if (i < 0 || i >= tracks.length) return;
+    if (i !== current) {
+      current = i;
+      audio.src = tracks[i].src;
+      title.textContent = tracks[i].title;
+      cover.hidden = !tracks[i].art;
+      if (tracks[i].art) cover.src = tracks[i].art;
+      seek.value = 0;
+      elapsed.textContent = "0:00";
+      total.textContent = "–:––";
+      if ("mediaSession" in navigator && "MediaMetadata" in window) {
+        navigator.mediaSession.metadata = new MediaMetadata({
+          title: tracks[i].title,
+          artist,
+          artwork: tracks[i].art ? [{ src: new URL(tracks[i].art, location.href).href }] : [],
+        });
+      }
+    }
+    bar.hidden = false;
+    document.body.classList.add("with-player");
+    audio.play().catch(() => {});
+  }
+
+  function render() {
+    const playing = !audio.paused;
+    toggle.firstChild.firstChild.setAttribute("d", ICONS[playing ? "pause" : "play"]);
+    toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
+    prev.disabled = current <= 0;
+    next.disabled = current >= tracks.length - 1;
+    buttons.forEach((button, i) => {
+      const on = playing && i === current;
+      button.setAttribute("aria-pressed", String(on));
+      button.querySelector(".play-label").textContent = on ? "Pause" : "Play";
+      button.querySelector(".sr-only").textContent = `${on ? "Pause" : "Play"} ${tracks[i].title}`;
+    });
+    if ("mediaSession" in navigator) navigator.mediaSession.playbackState = playing ? "playing" : "paused";
+  }
+
+  audio.addEventListener("play", render);
+  audio.addEventListener("pause", render);
+  audio.addEventListener("loadedmetadata", () => {
+    seek.max = audio.duration;
+    total.textContent = time(audio.duration);
+  });
+  audio.addEventListener("timeupdate", () => {
+    seek.value = audio.currentTime;
+    elapsed.textContent = time(audio.currentTime);
+  });
+  audio.addEventListener("ended", () => {
+    if (current < tracks.length - 1) play(current + 1);
+    else render();
+  });
+  seek.addEventListener("input", () => { audio.currentTime = Number(seek.value); });
+  toggle.addEventListener("click", () => (audio.paused ? play(Math.max(current, 0)) : audio.pause()));
+  prev.addEventListener("click", () => play(current - 1));
+  next.addEventListener("click", () => play(current + 1));
+
+  // Space plays and pauses, arrows seek by 5 seconds, anywhere on the page
+  // but in a field or on a control that already uses those keys.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest && target.closest("input, textarea, select, a, button")) return;
+    if (event.key === " ") {
+      event.preventDefault();
+      audio.paused ? play(Math.max(current, 0)) : audio.pause();
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && current >= 0) {
+      event.preventDefault();
+      audio.currentTime = Math.max(0, audio.currentTime + (event.key === "ArrowRight" ? 5 : -5));
+    }
+  });
+
+  if ("mediaSession" in navigator) {
+    const on = (action, handler) => {
+      try { navigator.mediaSession.setActionHandler(action, handler); } catch { /* not supported */ }
+    };
+    on("play", () => play(Math.max(current, 0)));
+    on("pause", () => audio.pause());
+    on("previoustrack", () => play(current - 1));
+    on("nexttrack", () => play(current + 1));
+    on("seekto", (details) => { audio.currentTime = details.seekTime; });
+  }
+  render();
+});
