@@ -39,7 +39,7 @@ pub struct Account {
 }
 
 impl Account {
-    /// `files` maps paths to `{"content": "..."}` or `{"size": n}` (folders
+    /// `files` maps paths to `{"content": "..."}`, `{"size": n}` or `{"tone": seconds}` (a real WAV; folders
     /// are the paths' prefixes). `settings` may add `expires_in` (seconds an
     /// access token lives), `zip_max_entries`, and the `name` and `email`
     /// Dropbox gives the account.
