@@ -73,6 +73,20 @@ pub fn player_script() -> &'static Asset {
     })
 }
 
+/// The favicon (browsers ask for one on every page; this one is cached
+/// forever).
+pub fn icon() -> &'static Asset {
+    static SVG: OnceLock<Asset> = OnceLock::new();
+    SVG.get_or_init(|| {
+        hashed(
+            "icon",
+            "svg",
+            "image/svg+xml",
+            include_str!("../templates/assets/icon.svg"),
+        )
+    })
+}
+
 /// The asset served at `path`, if any. Old hashes are not found: pages always
 /// name the current one.
 pub fn by_path(path: &str) -> Option<&'static Asset> {
@@ -81,6 +95,7 @@ pub fn by_path(path: &str) -> Option<&'static Asset> {
         console_stylesheet(),
         console_script(),
         player_script(),
+        icon(),
     ]
     .into_iter()
     .find(|a| a.path == path)
@@ -97,5 +112,14 @@ mod tests {
         assert!(by_path(&css.path).is_some());
         assert!(by_path("/assets/app.0000000000000000.css").is_none());
         assert!(by_path("/assets/app.css").is_none());
+        for asset in [
+            console_stylesheet(),
+            console_script(),
+            player_script(),
+            icon(),
+        ] {
+            assert_eq!(by_path(&asset.path), Some(asset));
+        }
+        assert_eq!(icon().content_type, "image/svg+xml");
     }
 }

@@ -237,7 +237,12 @@ pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &s
         return error(ErrorPage::NotFound, None, nonce);
     };
     if policy::access(data.share.expires_at, data.share.revoked_at, now).is_open() {
-        html(200, "share.html", &view::share_page(token, data), nonce)
+        html(
+            200,
+            "share.html",
+            &view::share_page(token, data, now),
+            nonce,
+        )
     } else {
         error(ErrorPage::Gone, Some(&data.share.producer), nonce)
     }
@@ -295,11 +300,29 @@ mod tests {
         assert!(body(&r).contains("This link is no longer valid"));
         assert!(body(&r).contains("A link from Night Owl"));
         assert!(!body(&r).contains("Song t1"), "a dead link shows no tracks");
+        // A way onward: the owner's other shares, when the profile is public.
+        let onward = format!("href=\"/u/{}\"", data.share.producer.handle);
+        data.share.producer.public_profile = false;
+        assert!(!body(&share("tok", Some(&data), NOW, "n")).contains(&onward));
+        data.share.producer.public_profile = true;
+        let r = share("tok", Some(&data), NOW, "n");
+        assert!(body(&r).contains(&onward), "{}", body(&r));
+        assert!(body(&r).contains("See Night Owl's other shares"));
 
         data.share.expires_at = Some(NOW + 1);
         assert_eq!(share("tok", Some(&data), NOW, "n").status, 200);
         data.share.revoked_at = Some(NOW - 1000);
         assert_eq!(share("tok", Some(&data), NOW, "n").status, 410);
+    }
+
+    #[test]
+    fn a_link_expiring_soon_says_so_with_the_exact_instant_on_hover() {
+        let mut data = fixtures::share(&["t1"]);
+        data.share.expires_at = Some(NOW + 3 * 86_400_000);
+        let r = share("tok", Some(&data), NOW, "n");
+        let b = body(&r);
+        assert!(b.contains(">Expires in 3 days</time>"), "{b}");
+        assert!(b.contains(" UTC\">Expires in 3 days"), "the exact instant on hover");
     }
 
     #[test]

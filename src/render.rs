@@ -110,6 +110,7 @@ pub fn console<V: Serialize>(template: &str, view: &V, nonce: &str) -> Result<St
         nonce => nonce,
         stylesheet => assets::console_stylesheet().path,
         script => assets::console_script().path,
+        icon => assets::icon().path,
     })
 }
 
@@ -126,6 +127,7 @@ pub fn page<V: Serialize>(
         nonce => nonce,
         stylesheet => assets::stylesheet().path,
         player_script => assets::player_script().path,
+        icon => assets::icon().path,
     })
 }
 

@@ -76,6 +76,8 @@ pub struct ExpiryView {
     pub label: String,
     /// The date alone, for tight spaces such as profile cards.
     pub date: String,
+    /// "Expires in 3 days", when it is that soon.
+    pub relative: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +162,28 @@ fn expiry(expires_at: Option<Millis>) -> Option<ExpiryView> {
         iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         label: at.format("%-d %B %Y, %H:%M UTC").to_string(),
         date: at.format("%-d %b %Y").to_string(),
+        relative: None,
     })
+}
+
+/// How soon a link expires, as people say it ("Expires in 3 days"), while
+/// it is soon enough to matter; `None` past 30 days (the date says it).
+pub fn relative_expiry(expires_at: Millis, now: Millis) -> Option<String> {
+    const MINUTE: Millis = 60_000;
+    const HOUR: Millis = 60 * MINUTE;
+    const DAY: Millis = 24 * HOUR;
+    let left = expires_at - now;
+    let (n, unit) = match left {
+        l if l <= 0 => return None,
+        l if l < HOUR => ((l + MINUTE - 1) / MINUTE, "minute"),
+        l if l < 2 * DAY => ((l + HOUR - 1) / HOUR, "hour"),
+        l if l <= 30 * DAY => ((l + DAY - 1) / DAY, "day"),
+        _ => return None,
+    };
+    Some(format!(
+        "Expires in {n} {unit}{}",
+        if n == 1 { "" } else { "s" }
+    ))
 }
 
 pub fn producer_view(p: &ProducerRow) -> ProducerView {
@@ -280,7 +303,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// The page for an active share. `token` must already be known to be
 /// URL-safe (see `ids::is_token`).
-pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
+pub fn share_page(token: &str, data: &SharePageData, now: Millis) -> SharePageView {
     let share = &data.share;
     let downloads = DownloadPolicy::from_stored(&share.download_kinds);
     let producer = producer_view(&share.producer);
@@ -303,7 +326,10 @@ pub fn share_page(token: &str, data: &SharePageData) -> SharePageView {
         producer,
         summary,
         tracks,
-        expires: expiry(share.expires_at),
+        expires: expiry(share.expires_at).map(|mut e| {
+            e.relative = share.expires_at.and_then(|at| relative_expiry(at, now));
+            e
+        }),
         downloads_enabled: !downloads.is_none(),
         files_ready: share.dropbox_ready(),
     }
@@ -388,6 +414,37 @@ mod tests {
     }
 
     #[test]
+    fn a_near_expiry_is_said_relatively() {
+        let (minute, hour, day) = (60_000, 3_600_000, 86_400_000);
+        assert_eq!(
+            relative_expiry(1000 + 5 * minute, 1000).as_deref(),
+            Some("Expires in 5 minutes")
+        );
+        assert_eq!(
+            relative_expiry(hour + 1, 0).as_deref(),
+            Some("Expires in 2 hours")
+        );
+        assert_eq!(
+            relative_expiry(hour, 0).as_deref(),
+            Some("Expires in 1 hour")
+        );
+        assert_eq!(
+            relative_expiry(3 * day, 0).as_deref(),
+            Some("Expires in 3 days")
+        );
+        assert_eq!(
+            relative_expiry(30 * day, 0).as_deref(),
+            Some("Expires in 30 days")
+        );
+        assert_eq!(
+            relative_expiry(31 * day, 0),
+            None,
+            "far off: the date says it"
+        );
+        assert_eq!(relative_expiry(0, 0), None);
+    }
+
+    #[test]
     fn expiry_is_written_in_utc_at_the_stored_instant() {
         let e = expiry(Some(1_796_169_600_000)).unwrap();
         assert_eq!(e.iso, "2026-12-02T00:00:00Z");
@@ -400,7 +457,7 @@ mod tests {
     fn downloads_list_only_the_kinds_the_share_allows() {
         let mut data = fixtures::share(&["t1"]);
         let kinds = |data: &SharePageData| {
-            share_page("tok", data).tracks[0]
+            share_page("tok", data, 0).tracks[0]
                 .downloads
                 .iter()
                 .map(|d| (d.label.clone(), d.format.clone()))
@@ -417,7 +474,7 @@ mod tests {
         );
         data.share.download_kinds = String::new();
         assert!(kinds(&data).is_empty());
-        assert!(!share_page("tok", &data).downloads_enabled);
+        assert!(!share_page("tok", &data, 0).downloads_enabled);
     }
 
     #[test]
@@ -436,7 +493,7 @@ mod tests {
             .find(|f| f.id == "t1-master")
             .unwrap()
             .size = Some(48_000_000);
-        let shown: Vec<(String, Option<String>)> = share_page("tok", &data).tracks[0]
+        let shown: Vec<(String, Option<String>)> = share_page("tok", &data, 0).tracks[0]
             .downloads
             .iter()
             .map(|d| (d.label.clone(), d.format.clone()))
@@ -460,7 +517,7 @@ mod tests {
         let mut data = fixtures::share(&["t1", "t2"]);
         data.tracks[1].artwork_path = Some("/Art/cover.jpg".into());
         data.collaborators.push(fixtures::collaborator("t2", "Bo"));
-        let page = share_page("tok", &data);
+        let page = share_page("tok", &data, 0);
         assert_eq!(page.layout, Layout::List);
         let (t1, t2) = (&page.tracks[0], &page.tracks[1]);
         assert_eq!(t1.artwork_url, None);
@@ -478,17 +535,17 @@ mod tests {
         let mut data = fixtures::share(&["t1"]);
         data.files
             .retain(|f| f.kind() == crate::model::FileKind::Stems);
-        assert_eq!(share_page("tok", &data).tracks[0].play_url, None);
-        assert_eq!(share_page("tok", &data).layout, Layout::Featured);
+        assert_eq!(share_page("tok", &data, 0).tracks[0].play_url, None);
+        assert_eq!(share_page("tok", &data, 0).layout, Layout::Featured);
     }
 
     #[test]
     fn files_are_ready_only_while_dropbox_is_connected() {
         let mut data = fixtures::share(&["t1"]);
-        assert!(share_page("tok", &data).files_ready);
+        assert!(share_page("tok", &data, 0).files_ready);
         for status in [Some("needs_reconnect"), None] {
             data.share.dropbox_status = status.map(str::to_owned);
-            let page = share_page("tok", &data);
+            let page = share_page("tok", &data, 0);
             assert!(!page.files_ready);
             assert_eq!(
                 page.tracks[0].downloads.len(),
@@ -502,7 +559,7 @@ mod tests {
     fn blank_titles_fall_back_to_the_summary() {
         let mut data = fixtures::share(&["t1"]);
         data.share.title = "   ".into();
-        assert_eq!(share_page("tok", &data).title, "1 track by Night Owl");
+        assert_eq!(share_page("tok", &data, 0).title, "1 track by Night Owl");
     }
 
     #[test]

@@ -164,6 +164,15 @@ for (const size of SIZES) {
   });
 }
 
+test("a one-track page's play button is on a phone's first screen", async () => {
+  const { context, page, problems } = await visit(shares.single, SIZES[0]);
+  const play = await page.getByRole("button", { name: "Play Two" }).boundingBox();
+  assert.ok(play.y + play.height <= SIZES[0].height, `play button at ${play.y}px`);
+  await page.screenshot({ path: `${OUT}/screenshots/share-single-390.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a download saves the file under its own name, the page stays, and it is counted", async () => {
   const { context, page, problems } = await visit(shares.single, SIZES[1]);
   await page.screenshot({ path: `${OUT}/screenshots/share-single-1440.png`, fullPage: true });

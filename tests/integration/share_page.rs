@@ -204,22 +204,42 @@ fn listening_only_shares_offer_no_downloads() {
 }
 
 #[test]
-fn the_stylesheet_is_served_and_cached_forever() {
+fn the_stylesheet_player_and_icon_are_served_and_cached_forever() {
     let page = get("/s/it-featured");
-    let href = page
-        .text
-        .split(r#"<link rel="stylesheet" href=""#)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("stylesheet link");
-    let css = get(href);
-    assert_eq!(css.status, 200);
-    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
-    assert_eq!(
-        css.header("cache-control"),
-        Some("public, max-age=31536000, immutable")
-    );
-    assert!(css.raw.contains(".featured"));
+    let linked = |marker: &str| {
+        page.text
+            .split(marker)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no {marker}"))
+            .to_string()
+    };
+    for (href, content_type, inside) in [
+        (
+            linked(r#"<link rel="stylesheet" href=""#),
+            "text/css; charset=utf-8",
+            ".featured",
+        ),
+        (
+            linked(r#"<script src=""#),
+            "text/javascript; charset=utf-8",
+            "mediaSession",
+        ),
+        (
+            linked(r#"<link rel="icon" href=""#),
+            "image/svg+xml",
+            "<svg",
+        ),
+    ] {
+        let asset = get(&href);
+        assert_eq!(asset.status, 200, "{href}");
+        assert_eq!(asset.header("content-type"), Some(content_type));
+        assert_eq!(
+            asset.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(asset.raw.contains(inside), "{href}");
+    }
 }
 
 #[test]
