@@ -322,7 +322,10 @@ mod tests {
         let r = share("tok", Some(&data), NOW, "n");
         let b = body(&r);
         assert!(b.contains(">Expires in 3 days</time>"), "{b}");
-        assert!(b.contains(" UTC\">Expires in 3 days"), "the exact instant on hover");
+        assert!(
+            b.contains(" UTC\">Expires in 3 days"),
+            "the exact instant on hover"
+        );
     }
 
     #[test]
