@@ -344,7 +344,7 @@ mod tests {
         let r = share("tok", Some(&fixtures::share(&["t1"])), NOW, "n0nce");
         let b = &fixtures::unescape(body(&r));
         for expected in [
-            "<style nonce=\"n0nce\">:root{--accent:#ff8800;--on-accent:#000000}</style>",
+            "<style nonce=\"n0nce\">:root{--accent:#ff8800;--on-accent:#000000;--ring:#",
             "data-mode=\"light\"",
             "src=\"https://cdn.example.com/owl.png\"",
             "src=\"https://cdn.example.com/header.jpg\"",
@@ -388,7 +388,7 @@ mod tests {
         assert!(!b.contains("javascript:"), "javascript: URL in page");
         assert!(b.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         // The malformed accent never reaches the style element.
-        assert!(b.contains(":root{--accent:#7c3aed;--on-accent:#ffffff}"));
+        assert!(b.contains(":root{--accent:#7c3aed;--on-accent:#ffffff;--ring:#7c3aed}"));
         assert!(b.contains("data-mode=\"dark\""));
         let gone = error(
             ErrorPage::Gone,

@@ -30,7 +30,36 @@ impl Default for Theme {
     }
 }
 
+/// The page background and the card surface of each mode (app.css).
+fn backgrounds(mode: Mode) -> [Rgb; 2] {
+    match mode {
+        Mode::Dark => [Rgb(0x0e, 0x0f, 0x13), Rgb(0x18, 0x1a, 0x21)],
+        Mode::Light => [Rgb(0xf6, 0xf6, 0xf8), Rgb(0xff, 0xff, 0xff)],
+    }
+}
+
 impl Theme {
+    /// The colour of focus rings and link underlines: the accent when it
+    /// stands out from the page and its cards at 3:1 or better (WCAG's
+    /// non-text contrast), else the accent moved toward the mode's text
+    /// colour until it does, so a pale accent on a light page still shows
+    /// where the keyboard is.
+    pub fn ring(self) -> Rgb {
+        let toward = match self.mode {
+            Mode::Dark => Rgb(0xff, 0xff, 0xff),
+            Mode::Light => Rgb(0, 0, 0),
+        };
+        let visible = |c: Rgb| {
+            backgrounds(self.mode)
+                .iter()
+                .all(|bg| contrast(c, *bg) >= 3.0)
+        };
+        (0..=20)
+            .map(|step| self.accent.mix(toward, f64::from(step) / 20.0))
+            .find(|c| visible(*c))
+            .unwrap_or(toward)
+    }
+
     /// Reads stored theme values, falling back field by field to the default
     /// for anything malformed.
     pub fn from_stored(accent: Option<&str>, mode: Option<&str>) -> Theme {
@@ -78,6 +107,17 @@ impl Rgb {
         0.2126 * channel(self.0) + 0.7152 * channel(self.1) + 0.0722 * channel(self.2)
     }
 
+    /// This colour moved `amount` (0 to 1) of the way to `other`.
+    fn mix(self, other: Rgb, amount: f64) -> Rgb {
+        let channel =
+            |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * amount).round() as u8;
+        Rgb(
+            channel(self.0, other.0),
+            channel(self.1, other.1),
+            channel(self.2, other.2),
+        )
+    }
+
     /// Black or white, whichever reads better on this colour, so a producer
     /// can pick any accent without making button labels illegible.
     pub fn text_on(self) -> Rgb {
@@ -92,9 +132,42 @@ impl Rgb {
     }
 }
 
+/// WCAG contrast ratio of two colours.
+pub fn contrast(a: Rgb, b: Rgb) -> f64 {
+    let (la, lb) = (a.luminance(), b.luminance());
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn focus_rings_stand_out_at_three_to_one_for_any_accent_in_either_mode() {
+        for mode in [Mode::Dark, Mode::Light] {
+            for r in (0..=255).step_by(17) {
+                for g in (0..=255).step_by(17) {
+                    for b in (0..=255).step_by(17) {
+                        let ring = Theme {
+                            accent: Rgb(r, g, b),
+                            mode,
+                        }
+                        .ring();
+                        for bg in backgrounds(mode) {
+                            assert!(contrast(ring, bg) >= 3.0, "{mode:?} #{r:02x}{g:02x}{b:02x}");
+                        }
+                    }
+                }
+            }
+        }
+        // A strong accent is kept as it is; a pale one on a light page is darkened.
+        assert_eq!(Theme::default().ring(), DEFAULT_ACCENT);
+        let pale = Theme {
+            accent: Rgb(0xfd, 0xe6, 0x8a),
+            mode: Mode::Light,
+        };
+        assert_ne!(pale.ring(), pale.accent);
+    }
 
     #[test]
     fn accepts_only_six_digit_hex_colours() {

@@ -17,6 +17,8 @@ use crate::theme::{Mode, Theme};
 pub struct ThemeView {
     pub accent: String,
     pub on_accent: String,
+    /// Focus rings and link underlines (`Theme::ring`).
+    pub ring: String,
     pub mode: Mode,
 }
 
@@ -25,6 +27,7 @@ impl From<Theme> for ThemeView {
         ThemeView {
             accent: t.accent.hex(),
             on_accent: t.accent.text_on().hex(),
+            ring: t.ring().hex(),
             mode: t.mode,
         }
     }

@@ -9,7 +9,7 @@ fn public_profiles_list_their_active_profile_shares() {
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
     assert!(page.has("<h1>Night Owl</h1>"));
     assert!(page.has("Late-night house."));
-    assert!(page.has(":root{--accent:#ff8800;--on-accent:#000000}"));
+    assert!(page.has(":root{--accent:#ff8800;--on-accent:#000000;--ring:"));
     assert!(page.has(r#"src="https://cdn.example.com/owl-header.jpg""#));
     // On the profile and active.
     assert!(page.has(r#"href="/s/it-featured""#));

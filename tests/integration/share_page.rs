@@ -59,7 +59,7 @@ fn one_track_gets_the_featured_layout_with_every_detail() {
         r#"<main class="wrap layout-featured">"#,
         "<h1>Midnight Drive</h1>",
         // Branding: theme, avatar, header, public profile link.
-        ":root{--accent:#ff8800;--on-accent:#000000}",
+        ":root{--accent:#ff8800;--on-accent:#000000;--ring:",
         r#"data-mode="light""#,
         r#"src="https://cdn.example.com/owl.png""#,
         r#"src="https://cdn.example.com/owl-header.jpg""#,
@@ -175,7 +175,7 @@ fn every_producer_controlled_text_is_escaped() {
         assert!(page.has(&escaped), "{field} is not shown escaped");
     }
     // The malformed theme falls back to the defaults.
-    assert!(page.has(":root{--accent:#7c3aed;--on-accent:#ffffff}"));
+    assert!(page.has(":root{--accent:#7c3aed;--on-accent:#ffffff;--ring:#7c3aed}"));
     assert!(page.has(r#"data-mode="dark""#));
     assert_style_is_nonced(&page);
 }
