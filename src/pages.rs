@@ -225,7 +225,7 @@ pub fn connected(account: &str, producer: &ProducerRow, nonce: &str) -> Reply {
         ),
         theme: view::theme_view(producer),
         producer: None,
-        back_url: Some("/console".into()),
+        back_url: Some("/console?done=connected".into()),
         back_label: "Open your console",
     };
     html(200, "error.html", &model, nonce)
@@ -437,6 +437,7 @@ mod tests {
         assert_eq!(r.status, 200);
         assert!(fixtures::unescape(body(&r))
             .contains("Connected Jane Doe's Dropbox to Night Owl (@nightowl)."));
+        assert!(body(&r).contains("href=\"/console?done=connected\""));
         owner.display_name = fixtures::HOSTILE.into();
         let hostile = connected("<script>alert(1)</script>", &owner, "n");
         assert!(!body(&hostile).contains("<script"));

@@ -32,16 +32,17 @@ pub async fn start(
     origin: &str,
     now: Millis,
 ) -> Result<Reply, ApiError> {
-    let app = dropbox_app(env).ok_or_else(|| {
-        ApiError::new(
+    // The link leads to the console, which needs the app only later; a
+    // deployment without one says so now.
+    if dropbox_app(env).is_none() {
+        return Err(ApiError::new(
             503,
             "dropbox_not_configured",
             "This deployment has no Dropbox app configured yet; ask its operator",
-        )
-    })?;
+        ));
+    }
     let state = crate::crypto::random_token()?;
     let expires_at = now + oauth::STATE_TTL_MS;
-    drop(app);
     store::dropbox::create_state(db, &state, producer, None, expires_at, now).await?;
     let url = format!("{origin}/console/dropbox/connect?state={state}");
     Ok(api::ok(200, &connect_link(&url, expires_at)))

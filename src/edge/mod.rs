@@ -64,15 +64,18 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
 /// Pages let the configured link hosts serve their audio and images (the
 /// core writes Dropbox's; local development names the stand-in).
 fn with_link_origins(mut response: Response, env: &Env) -> Result<Response> {
-    let origins = settings::link_origins(env);
-    if origins != DEFAULT_LINK_ORIGINS {
-        if let Some(csp) = response.headers().get("content-security-policy")? {
-            if csp.contains(DEFAULT_LINK_ORIGINS) {
-                let csp = http::with_link_origins(&csp, &origins);
-                response
-                    .headers_mut()
-                    .set("content-security-policy", &csp)?;
-            }
+    // Only pages name link hosts; assets, redirects, JSON and ZIPs skip the
+    // setting entirely.
+    let Some(csp) = response.headers().get("content-security-policy")? else {
+        return Ok(response);
+    };
+    if csp.contains(DEFAULT_LINK_ORIGINS) {
+        let origins = settings::link_origins(env);
+        if origins != DEFAULT_LINK_ORIGINS {
+            let csp = http::with_link_origins(&csp, &origins);
+            response
+                .headers_mut()
+                .set("content-security-policy", &csp)?;
         }
     }
     Ok(response)

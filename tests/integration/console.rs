@@ -191,6 +191,16 @@ fn failed_sign_ins_are_limited_per_client_with_retry_after() {
     assert_eq!(limited.status, 429, "{statuses:?}");
     assert_eq!(limited.header("retry-after"), Some("60"));
     assert!(limited.has("Too many sign-in attempts"));
+    // The real owner, from the same address, is not locked out.
+    let owner = new_producer("limited-owner");
+    let good = format!("api_key={}&next=%2Fconsole", owner.key);
+    let signed = send(
+        "POST",
+        "/console/sign-in",
+        &headers,
+        Body::Sized(good.as_bytes()),
+    );
+    assert_eq!(signed.status, 303, "{}", signed.raw);
 }
 
 #[test]
