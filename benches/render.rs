@@ -119,6 +119,7 @@ fn bench(name: &str, data: &SharePageData) {
             "benchtoken",
             Some(black_box(data)),
             1_790_000_000_000,
+            Some("https://share.example.com"),
             "nonce",
         )
     };

@@ -11,21 +11,60 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A square SVG image, hidden from assistive technology because the track
-/// title is always written next to it.
-pub fn placeholder_svg(seed: &str) -> String {
+/// A light disc drawn over the gradient, in the 100 × 100 picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disc {
+    pub cx: u64,
+    pub cy: u64,
+    pub r: u64,
+    pub light: u64,
+}
+
+/// Everything that tells one seed's picture from another's: a gradient
+/// between two hues at an angle, and three translucent discs. The SVG and
+/// the raster preview (`preview_image`) draw the same pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub hash: u64,
+    pub hue: u64,
+    pub hue2: u64,
+    /// Degrees, a multiple of 45.
+    pub angle: u64,
+    pub discs: [Disc; 3],
+}
+
+pub fn pattern(seed: &str) -> Pattern {
     let h = fnv1a(seed.as_bytes());
     let bits = |shift: u32, modulo: u64| (h >> shift) % modulo;
     let hue = bits(0, 360);
-    let hue2 = (hue + 40 + bits(9, 100)) % 360;
-    let angle = bits(16, 4) * 45;
-    let id = format!("ph{:012x}", h >> 16);
+    let disc = |i: u32| Disc {
+        cx: bits(20 + i * 8, 100),
+        cy: bits(24 + i * 8, 100),
+        r: 18 + bits(28 + i * 7, 34),
+        light: 60 + bits(40 + i * 5, 25),
+    };
+    Pattern {
+        hash: h,
+        hue,
+        hue2: (hue + 40 + bits(9, 100)) % 360,
+        angle: bits(16, 4) * 45,
+        discs: [disc(0), disc(1), disc(2)],
+    }
+}
+
+/// A square SVG image, hidden from assistive technology because the track
+/// title is always written next to it.
+pub fn placeholder_svg(seed: &str) -> String {
+    let Pattern {
+        hash,
+        hue,
+        hue2,
+        angle,
+        discs,
+    } = pattern(seed);
+    let id = format!("ph{:012x}", hash >> 16);
     let mut circles = String::new();
-    for i in 0..3u32 {
-        let cx = bits(20 + i * 8, 100);
-        let cy = bits(24 + i * 8, 100);
-        let r = 18 + bits(28 + i * 7, 34);
-        let light = 60 + bits(40 + i * 5, 25);
+    for Disc { cx, cy, r, light } in discs {
         circles.push_str(&format!(
             r#"<circle cx="{cx}" cy="{cy}" r="{r}" fill="hsl({hue2} 80% {light}%)" fill-opacity="0.35"/>"#
         ));
@@ -36,15 +75,20 @@ pub fn placeholder_svg(seed: &str) -> String {
             r#"<defs><linearGradient id="{id}" gradientTransform="rotate({angle} .5 .5)">"#,
             r#"<stop offset="0" stop-color="hsl({hue} 70% 45%)"/><stop offset="1" stop-color="hsl({hue2} 75% 25%)"/>"#,
             r#"</linearGradient></defs><rect width="100" height="100" fill="url(#{id})"/>{circles}"#,
-            r#"<path d="M44 34v26a8 8 0 1 1-4-7V30l22-5v25a8 8 0 1 1-4-7V30z" fill="white" fill-opacity="0.55"/></svg>"#
+            r#"<path d="{NOTE}" fill="white" fill-opacity="0.55"/></svg>"#
         ),
         id = id,
         angle = angle,
         hue = hue,
         hue2 = hue2,
         circles = circles,
+        NOTE = NOTE,
     )
 }
+
+/// Two beamed quavers, drawn over the pattern. `preview_image::in_note`
+/// draws the same shape.
+const NOTE: &str = "M44 34v26a8 8 0 1 1-4-7V30l22-5v25a8 8 0 1 1-4-7V30z";
 
 #[cfg(test)]
 mod tests {

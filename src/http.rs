@@ -160,12 +160,24 @@ impl Reply {
     /// policy; it is cached briefly when it stands for "no artwork" and not
     /// at all when it stands in for artwork Dropbox failed to serve.
     pub fn svg(svg: String, cacheable: bool) -> Reply {
+        Reply {
+            body: Cow::Owned(svg),
+            ..Reply::image("image/svg+xml", cacheable).with_header(
+                "content-security-policy",
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            )
+        }
+    }
+
+    /// The headers of a picture (a thumbnail, a preview); the edge supplies
+    /// its bytes. Cached as generated artwork is.
+    pub fn image(content_type: &'static str, cacheable: bool) -> Reply {
         let mut headers = baseline();
         headers.extend([
-            ("content-type", "image/svg+xml".into()),
+            ("content-type", content_type.into()),
             (
                 "content-security-policy",
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'".into(),
+                "default-src 'none'; frame-ancestors 'none'".into(),
             ),
             (
                 "cache-control",
@@ -179,7 +191,7 @@ impl Reply {
         Reply {
             status: 200,
             headers,
-            body: Cow::Owned(svg),
+            body: Cow::Borrowed(""),
         }
     }
 

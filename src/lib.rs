@@ -27,6 +27,7 @@ pub mod origin;
 pub mod pages;
 pub mod paging;
 pub mod policy;
+pub mod preview_image;
 pub mod render;
 pub mod routes;
 pub mod theme;

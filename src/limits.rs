@@ -4,7 +4,7 @@
 //! names it.
 
 /// Tracks in one share.
-pub const TRACKS_PER_SHARE: usize = 10;
+pub const TRACKS_PER_SHARE: usize = 100;
 /// Tracks one import from Dropbox proposes at most.
 pub const TRACKS_PER_IMPORT: usize = 20;
 /// Files (or folders) of one track.

@@ -232,7 +232,13 @@ pub fn connected(account: &str, producer: &ProducerRow, nonce: &str) -> Reply {
 }
 
 /// `GET /s/{token}`: `loaded` is what the store found for the token.
-pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &str) -> Reply {
+pub fn share(
+    token: &str,
+    loaded: Option<&SharePageData>,
+    now: Millis,
+    origin: Option<&str>,
+    nonce: &str,
+) -> Reply {
     let Some(data) = loaded else {
         return error(ErrorPage::NotFound, None, nonce);
     };
@@ -240,7 +246,7 @@ pub fn share(token: &str, loaded: Option<&SharePageData>, now: Millis, nonce: &s
         html(
             200,
             "share.html",
-            &view::share_page(token, data, now),
+            &view::share_page(token, data, now, origin),
             nonce,
         )
     } else {
@@ -285,7 +291,7 @@ mod tests {
 
     #[test]
     fn unknown_tokens_get_a_404_page() {
-        let r = share("nope", None, NOW, "n0nce");
+        let r = share("nope", None, NOW, None, "n0nce");
         assert_eq!(r.status, 404);
         assert!(fixtures::unescape(body(&r)).contains("We couldn't find that page"));
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
@@ -295,7 +301,7 @@ mod tests {
     fn expired_and_revoked_shares_are_gone_and_name_their_owner() {
         let mut data = fixtures::share(&["t1"]);
         data.share.expires_at = Some(NOW);
-        let r = share("tok", Some(&data), NOW, "n");
+        let r = share("tok", Some(&data), NOW, None, "n");
         assert_eq!(r.status, 410);
         assert!(body(&r).contains("This link is no longer valid"));
         assert!(body(&r).contains("A link from Night Owl"));
@@ -303,23 +309,23 @@ mod tests {
         // A way onward: the owner's other shares, when the profile is public.
         let onward = format!("href=\"/u/{}\"", data.share.producer.handle);
         data.share.producer.public_profile = false;
-        assert!(!body(&share("tok", Some(&data), NOW, "n")).contains(&onward));
+        assert!(!body(&share("tok", Some(&data), NOW, None, "n")).contains(&onward));
         data.share.producer.public_profile = true;
-        let r = share("tok", Some(&data), NOW, "n");
+        let r = share("tok", Some(&data), NOW, None, "n");
         assert!(body(&r).contains(&onward), "{}", body(&r));
         assert!(body(&r).contains("See Night Owl's other shares"));
 
         data.share.expires_at = Some(NOW + 1);
-        assert_eq!(share("tok", Some(&data), NOW, "n").status, 200);
+        assert_eq!(share("tok", Some(&data), NOW, None, "n").status, 200);
         data.share.revoked_at = Some(NOW - 1000);
-        assert_eq!(share("tok", Some(&data), NOW, "n").status, 410);
+        assert_eq!(share("tok", Some(&data), NOW, None, "n").status, 410);
     }
 
     #[test]
     fn a_link_expiring_soon_says_so_with_the_exact_instant_on_hover() {
         let mut data = fixtures::share(&["t1"]);
         data.share.expires_at = Some(NOW + 3 * 86_400_000);
-        let r = share("tok", Some(&data), NOW, "n");
+        let r = share("tok", Some(&data), NOW, None, "n");
         let b = body(&r);
         assert!(b.contains(">Expires in 3 days</time>"), "{b}");
         assert!(
@@ -329,11 +335,43 @@ mod tests {
     }
 
     #[test]
+    fn the_link_preview_names_the_page_its_picture_and_the_producer() {
+        let mut data = fixtures::share(&["t1"]);
+        data.share.description = Some(fixtures::HOSTILE.into());
+        let r = share(
+            "tok",
+            Some(&data),
+            NOW,
+            Some("https://share.example.com"),
+            "n",
+        );
+        let b = body(&r);
+        for tag in [
+            r#"<meta property="og:url" content="https://share.example.com/s/tok">"#,
+            r#"<meta property="og:image" content="https://share.example.com/s/tok/art/t1/large">"#,
+            r#"<meta property="og:image:type" content="image/png">"#,
+            r#"<meta property="og:image:width" content="600">"#,
+            r#"<meta property="og:site_name" content="Night Owl">"#,
+            r#"<meta name="twitter:card" content="summary_large_image">"#,
+        ] {
+            assert!(b.contains(tag), "{tag} in {b}");
+        }
+        assert!(!b.contains("<script>alert"), "the description is escaped");
+        assert!(b.contains(r#"<meta property="og:description" content="&lt;script&gt;"#));
+    }
+
+    #[test]
     fn one_track_is_featured_and_several_are_listed() {
-        let one = share("tok", Some(&fixtures::share(&["t1"])), NOW, "n");
+        let one = share("tok", Some(&fixtures::share(&["t1"])), NOW, None, "n");
         assert!(body(&one).contains("class=\"featured\""));
         assert!(body(&one).contains("music.song"));
-        let three = share("tok", Some(&fixtures::share(&["t1", "t2", "t3"])), NOW, "n");
+        let three = share(
+            "tok",
+            Some(&fixtures::share(&["t1", "t2", "t3"])),
+            NOW,
+            None,
+            "n",
+        );
         assert!(body(&three).contains("class=\"tracks\""));
         assert_eq!(body(&three).matches("class=\"track\"").count(), 3);
         assert!(!body(&three).contains("class=\"featured\""));
@@ -341,7 +379,7 @@ mod tests {
 
     #[test]
     fn the_page_carries_branding_and_track_details() {
-        let r = share("tok", Some(&fixtures::share(&["t1"])), NOW, "n0nce");
+        let r = share("tok", Some(&fixtures::share(&["t1"])), NOW, None, "n0nce");
         let b = &fixtures::unescape(body(&r));
         for expected in [
             "<style nonce=\"n0nce\">:root{--accent:#ff8800;--on-accent:#000000;--ring:#",
@@ -376,7 +414,7 @@ mod tests {
 
     #[test]
     fn hostile_text_is_escaped_everywhere_and_hostile_urls_dropped() {
-        let r = share("tok", Some(&fixtures::hostile_share()), NOW, "n");
+        let r = share("tok", Some(&fixtures::hostile_share()), NOW, None, "n");
         assert_eq!(r.status, 200);
         // The one script is the player, from this origin.
         let player = format!(

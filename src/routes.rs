@@ -5,6 +5,7 @@
 use crate::api::routes::{self as api, ApiRoute};
 use crate::assets::{self, Asset};
 use crate::console::routes::{self as console, ConsoleRoute};
+use crate::dropbox::thumbnails::ThumbSize;
 use crate::ids::{is_handle, is_token};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -25,9 +26,12 @@ pub enum Route<'a> {
         token: &'a str,
         file_id: &'a str,
     },
+    /// A track's cover as a thumbnail of `size` (tiles at `/art/{id}`, the
+    /// featured cover and link previews at `/art/{id}/large`).
     Artwork {
         token: &'a str,
         track_id: &'a str,
+        size: ThumbSize,
     },
     /// Where Dropbox sends a producer back after they granted access.
     DropboxCallback,
@@ -66,8 +70,17 @@ pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
         ["s", token, "files", file_id] if is_token(token) && is_token(file_id) => {
             Route::File { token, file_id }
         }
-        ["s", token, "art", track_id] if is_token(token) && is_token(track_id) => {
-            Route::Artwork { token, track_id }
+        ["s", token, "art", track_id] if is_token(token) && is_token(track_id) => Route::Artwork {
+            token,
+            track_id,
+            size: ThumbSize::Tile,
+        },
+        ["s", token, "art", track_id, "large"] if is_token(token) && is_token(track_id) => {
+            Route::Artwork {
+                token,
+                track_id,
+                size: ThumbSize::Large,
+            }
         }
         ["oauth", "dropbox", "callback"] => Route::DropboxCallback,
         ["assets", _] => match assets::by_path(path) {
@@ -151,7 +164,16 @@ mod tests {
             route("GET", "/s/tok/art/trk_1"),
             Route::Artwork {
                 token: "tok",
-                track_id: "trk_1"
+                track_id: "trk_1",
+                size: ThumbSize::Tile
+            }
+        );
+        assert_eq!(
+            route("GET", "/s/tok/art/trk_1/large"),
+            Route::Artwork {
+                token: "tok",
+                track_id: "trk_1",
+                size: ThumbSize::Large
             }
         );
         assert_eq!(
@@ -163,6 +185,7 @@ mod tests {
             "/s/tok/play/",
             "/s/tok/files/x/y",
             "/s/t%20k/art/a",
+            "/s/tok/art/a/huge",
         ] {
             assert_eq!(route("GET", path), Route::NotFound, "{path}");
         }

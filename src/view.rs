@@ -5,12 +5,14 @@ use chrono::DateTime;
 use serde::Serialize;
 
 use crate::art;
+use crate::dropbox::thumbnails::ThumbSize;
 use crate::ids::is_token;
 use crate::model::{
     CollaboratorRow, FileKind, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData,
     TrackRow,
 };
 use crate::policy::{self, DownloadPolicy, Layout, Millis};
+use crate::preview_image;
 use crate::theme::{Mode, Theme};
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +101,28 @@ pub struct SharePageView {
     /// page still shows everything, with playback and downloads marked as
     /// temporarily unavailable instead of links that would fail.
     pub files_ready: bool,
+    /// What chat apps and social sites show for the link; `None` when the
+    /// deployment's origin is unknown (absolute URLs need it).
+    pub preview: Option<PreviewView>,
+}
+
+/// A link preview (Open Graph and Twitter cards).
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewView {
+    /// The page's absolute URL.
+    pub url: String,
+    /// The share's own description when it has one, else the summary.
+    pub description: String,
+    pub image: Option<PreviewImage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewImage {
+    pub url: String,
+    pub mime: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,9 +229,57 @@ pub fn theme_view(p: &ProducerRow) -> ThemeView {
     Theme::from_stored(p.theme_accent.as_deref(), p.theme_mode.as_deref()).into()
 }
 
-/// Where a track's cover is served, within the share that shows it.
-fn art_url(token: &str, track_id: &str) -> String {
-    format!("/s/{token}/art/{track_id}")
+/// Where a track's cover is served, within the share that shows it, at
+/// the size the place needs.
+fn art_url(token: &str, track_id: &str, size: ThumbSize) -> String {
+    match size {
+        ThumbSize::Tile => format!("/s/{token}/art/{track_id}"),
+        ThumbSize::Large => format!("/s/{token}/art/{track_id}/large"),
+    }
+}
+
+/// At most `max` characters of `text`, cut at a word with an ellipsis.
+fn clipped(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(words, _)| words);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':', '-']))
+}
+
+/// The link preview of a share. Its picture is the first cover among the
+/// tracks (a JPEG thumbnail; covers are square), else the first track's
+/// pattern drawn as a PNG card (`preview_image`); the artwork route serves
+/// whichever the track has.
+fn preview(token: &str, data: &SharePageData, summary: &str, origin: &str) -> PreviewView {
+    let covered = data
+        .tracks
+        .iter()
+        .find(|t| text(t.artwork_path.as_deref()).is_some());
+    let image = covered.or(data.tracks.first()).map(|t| {
+        let side = ThumbSize::Large.square_side();
+        let (mime, width, height) = match covered {
+            Some(_) => ("image/jpeg", side, side),
+            None => ("image/png", preview_image::WIDTH, preview_image::HEIGHT),
+        };
+        PreviewImage {
+            url: format!("{origin}{}", art_url(token, &t.id, ThumbSize::Large)),
+            mime,
+            width,
+            height,
+            alt: format!("Artwork of {}", t.title.trim()),
+        }
+    });
+    PreviewView {
+        url: format!("{origin}/s/{token}"),
+        description: text(data.share.description.as_deref())
+            .map_or_else(|| summary.to_owned(), |d| clipped(&d, 200)),
+        image,
+    }
 }
 
 fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
@@ -265,6 +337,7 @@ fn track_view(
     t: &TrackRow,
     data: &SharePageData,
     downloads: &DownloadPolicy,
+    cover: ThumbSize,
 ) -> TrackView {
     let own_files = || data.files.iter().filter(|f| f.track_id == t.id);
     TrackView {
@@ -272,7 +345,7 @@ fn track_view(
         title: t.title.trim().to_owned(),
         bpm: format_bpm(t.bpm),
         key: text(t.musical_key.as_deref()),
-        artwork_url: text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id)),
+        artwork_url: text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id, cover)),
         placeholder_svg: art::placeholder_svg(&t.id),
         play_url: policy::playable_file(&data.files, &t.id, downloads.is_none())
             .map(|_| format!("/s/{token}/play/{}", t.id)),
@@ -305,16 +378,28 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The page for an active share. `token` must already be known to be
-/// URL-safe (see `ids::is_token`).
-pub fn share_page(token: &str, data: &SharePageData, now: Millis) -> SharePageView {
+/// URL-safe (see `ids::is_token`); `origin` is the deployment's, for the
+/// link preview's absolute URLs.
+pub fn share_page(
+    token: &str,
+    data: &SharePageData,
+    now: Millis,
+    origin: Option<&str>,
+) -> SharePageView {
     let share = &data.share;
     let downloads = DownloadPolicy::from_stored(&share.download_kinds);
     let producer = producer_view(&share.producer);
+    let layout = policy::layout(data.tracks.len());
+    // The featured page shows its one cover large; lists show tiles.
+    let cover = match layout {
+        Layout::Featured => ThumbSize::Large,
+        Layout::List => ThumbSize::Tile,
+    };
     let tracks: Vec<TrackView> = data
         .tracks
         .iter()
         .enumerate()
-        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads))
+        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads, cover))
         .collect();
     let summary = format!(
         "{} by {}",
@@ -322,9 +407,10 @@ pub fn share_page(token: &str, data: &SharePageData, now: Millis) -> SharePageVi
         producer.display_name
     );
     SharePageView {
+        preview: origin.map(|origin| preview(token, data, &summary, origin)),
         title: text(Some(&share.title)).unwrap_or_else(|| summary.clone()),
         description: text(share.description.as_deref()),
-        layout: policy::layout(tracks.len()),
+        layout,
         theme: theme_view(&share.producer),
         producer,
         summary,
@@ -352,7 +438,7 @@ fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
         placeholder_svg: art::placeholder_svg(cover),
         artwork_url: text(s.cover_artwork_path.as_deref())
             .and(s.cover_track_id.as_deref())
-            .map(|track| art_url(&s.token, track)),
+            .map(|track| art_url(&s.token, track, ThumbSize::Tile)),
         expires: expiry(s.expires_at),
     }
 }
@@ -460,7 +546,7 @@ mod tests {
     fn downloads_list_only_the_kinds_the_share_allows() {
         let mut data = fixtures::share(&["t1"]);
         let kinds = |data: &SharePageData| {
-            share_page("tok", data, 0).tracks[0]
+            share_page("tok", data, 0, None).tracks[0]
                 .downloads
                 .iter()
                 .map(|d| (d.label.clone(), d.format.clone()))
@@ -477,7 +563,60 @@ mod tests {
         );
         data.share.download_kinds = String::new();
         assert!(kinds(&data).is_empty());
-        assert!(!share_page("tok", &data, 0).downloads_enabled);
+        assert!(!share_page("tok", &data, 0, None).downloads_enabled);
+    }
+
+    #[test]
+    fn link_previews_carry_absolute_urls_and_a_raster_picture() {
+        let origin = Some("https://share.example.com");
+        let mut data = fixtures::share(&["t1", "t2"]);
+        let page = share_page("tok", &data, 0, origin);
+        let p = page.preview.unwrap();
+        assert_eq!(p.url, "https://share.example.com/s/tok");
+        assert_eq!(p.description, "For the label.");
+        // No cover anywhere: the first track's pattern as a PNG card.
+        let image = p.image.unwrap();
+        assert_eq!(image.url, "https://share.example.com/s/tok/art/t1/large");
+        assert_eq!(
+            (image.mime, image.width, image.height),
+            ("image/png", 600, 315)
+        );
+        // The first cover wins, as a large JPEG thumbnail.
+        data.tracks[1].artwork_path = Some("/Art/two.jpg".into());
+        let image = share_page("tok", &data, 0, origin)
+            .preview
+            .unwrap()
+            .image
+            .unwrap();
+        assert_eq!(image.url, "https://share.example.com/s/tok/art/t2/large");
+        assert_eq!(
+            (image.mime, image.width, image.height),
+            ("image/jpeg", 768, 768)
+        );
+        // Without a description, the summary; with a long one, a clipped one.
+        data.share.description = None;
+        let p = share_page("tok", &data, 0, origin).preview.unwrap();
+        assert_eq!(p.description, "2 tracks by Night Owl");
+        data.share.description = Some("word, ".repeat(100));
+        let p = share_page("tok", &data, 0, origin).preview.unwrap();
+        assert!(p.description.chars().count() <= 200 && p.description.ends_with("word…"));
+        // No known origin, no preview (its URLs must be absolute).
+        assert!(share_page("tok", &data, 0, None).preview.is_none());
+    }
+
+    #[test]
+    fn covers_come_at_the_size_their_place_needs() {
+        let mut data = fixtures::share(&["t1"]);
+        data.tracks[0].artwork_path = Some("/Art/a.jpg".into());
+        let one = share_page("tok", &data, 0, None);
+        assert_eq!(
+            one.tracks[0].artwork_url.as_deref(),
+            Some("/s/tok/art/t1/large")
+        );
+        let mut data = fixtures::share(&["t1", "t2"]);
+        data.tracks[0].artwork_path = Some("/Art/a.jpg".into());
+        let list = share_page("tok", &data, 0, None);
+        assert_eq!(list.tracks[0].artwork_url.as_deref(), Some("/s/tok/art/t1"));
     }
 
     #[test]
@@ -496,7 +635,7 @@ mod tests {
             .find(|f| f.id == "t1-master")
             .unwrap()
             .size = Some(48_000_000);
-        let shown: Vec<(String, Option<String>)> = share_page("tok", &data, 0).tracks[0]
+        let shown: Vec<(String, Option<String>)> = share_page("tok", &data, 0, None).tracks[0]
             .downloads
             .iter()
             .map(|d| (d.label.clone(), d.format.clone()))
@@ -520,7 +659,7 @@ mod tests {
         let mut data = fixtures::share(&["t1", "t2"]);
         data.tracks[1].artwork_path = Some("/Art/cover.jpg".into());
         data.collaborators.push(fixtures::collaborator("t2", "Bo"));
-        let page = share_page("tok", &data, 0);
+        let page = share_page("tok", &data, 0, None);
         assert_eq!(page.layout, Layout::List);
         let (t1, t2) = (&page.tracks[0], &page.tracks[1]);
         assert_eq!(t1.artwork_url, None);
@@ -538,17 +677,17 @@ mod tests {
         let mut data = fixtures::share(&["t1"]);
         data.files
             .retain(|f| f.kind() == crate::model::FileKind::Stems);
-        assert_eq!(share_page("tok", &data, 0).tracks[0].play_url, None);
-        assert_eq!(share_page("tok", &data, 0).layout, Layout::Featured);
+        assert_eq!(share_page("tok", &data, 0, None).tracks[0].play_url, None);
+        assert_eq!(share_page("tok", &data, 0, None).layout, Layout::Featured);
     }
 
     #[test]
     fn files_are_ready_only_while_dropbox_is_connected() {
         let mut data = fixtures::share(&["t1"]);
-        assert!(share_page("tok", &data, 0).files_ready);
+        assert!(share_page("tok", &data, 0, None).files_ready);
         for status in [Some("needs_reconnect"), None] {
             data.share.dropbox_status = status.map(str::to_owned);
-            let page = share_page("tok", &data, 0);
+            let page = share_page("tok", &data, 0, None);
             assert!(!page.files_ready);
             assert_eq!(
                 page.tracks[0].downloads.len(),
@@ -562,7 +701,10 @@ mod tests {
     fn blank_titles_fall_back_to_the_summary() {
         let mut data = fixtures::share(&["t1"]);
         data.share.title = "   ".into();
-        assert_eq!(share_page("tok", &data, 0).title, "1 track by Night Owl");
+        assert_eq!(
+            share_page("tok", &data, 0, None).title,
+            "1 track by Night Owl"
+        );
     }
 
     #[test]

@@ -76,6 +76,7 @@ def session_for(base):
 
 
 FILES = {"/Mixes/Café 🎧.wav": {}, "/Mixes/plain.mp3": {"size": 3000},
+         "/Art/cover.jpg": {"size": 500, "width": 3000, "height": 2000},
          "/Stems/Drums/kick.wav": {"size": 100}, "/Stems/Bass.wav": {"size": 100}}
 
 
@@ -129,6 +130,30 @@ def test_folders_download_as_a_zip_with_its_result_header(standin):
     assert result.metadata.name == "Stems"
     names = sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
     assert names == ["Stems/Bass.wav", "Stems/Drums/kick.wav"]
+
+
+def test_thumbnails_are_images_fitted_to_the_box_with_the_files_metadata(standin):
+    _, dbx = connect(standin)
+    path = dropbox.files.PathOrLink.path("/art/cover.jpg")
+    result, response = dbx.files_get_thumbnail_v2(
+        path, format=dropbox.files.ThumbnailFormat.jpeg,
+        size=dropbox.files.ThumbnailSize.w1024h768, mode=dropbox.files.ThumbnailMode.strict)
+    assert result.file_metadata.path_display == "/Art/cover.jpg"
+    assert len(result.file_metadata.rev) >= 9
+    jpeg = response.content
+    assert jpeg.startswith(b"\xff\xd8") and jpeg.endswith(b"\xff\xd9")
+    # A 3000 × 2000 picture fitted inside 1024 × 768: 1024 × 683 (SOF0).
+    sof = jpeg.index(b"\xff\xc0")
+    assert jpeg[sof + 5:sof + 9] == bytes([2, 171, 4, 0])
+    _, png = dbx.files_get_thumbnail_v2(path, format=dropbox.files.ThumbnailFormat.png,
+                                        size=dropbox.files.ThumbnailSize.w64h64)
+    assert png.content.startswith(b"\x89PNG")
+    with pytest.raises(ApiError) as not_image:
+        dbx.files_get_thumbnail_v2(dropbox.files.PathOrLink.path("/Mixes/plain.mp3"))
+    assert not_image.value.error.is_unsupported_extension()
+    with pytest.raises(ApiError) as missing:
+        dbx.files_get_thumbnail_v2(dropbox.files.PathOrLink.path("/Art/none.jpg"))
+    assert missing.value.error.get_path().is_not_found()
 
 
 def test_path_errors_are_the_routes_own_unions(standin):

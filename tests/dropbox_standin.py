@@ -11,6 +11,11 @@ worker):
   POST /2/files/list_folder        and /continue: a folder's entries, paged by cursor
   POST /2/users/get_current_account  who connected (name, email)
   POST /2/files/download_zip      a real ZIP; argument in Dropbox-API-Arg
+  POST /2/files/get_thumbnail_v2  a real JPEG or PNG of an image file, sized by
+                                  `size` and `mode` (a file's picture is one
+                                  colour, taken from its bytes, so a replaced
+                                  cover looks different); argument in
+                                  Dropbox-API-Arg
   GET  /tl/<id>/<name>            temporary links: bytes, Range (206), expiry,
                                   Content-Disposition as Dropbox serves it
 
@@ -39,6 +44,7 @@ import sys
 import threading
 import time
 import zipfile
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -280,9 +286,12 @@ class Handler(BaseHTTPRequestHandler):
                 "id": "id:" + digest[:16]}
         if kind == "file":
             data = content_for(display, spec or {})
+            hashed = content_hash(data)
+            # Like Dropbox's, the rev changes when the file is replaced.
+            rev = hashlib.sha256((display.lower() + hashed).encode()).hexdigest()
             meta.update(client_modified=FILE_TIME, server_modified=FILE_TIME,
-                        rev="0" + digest[16:31], size=len(data), is_downloadable=True,
-                        content_hash=content_hash(data))
+                        rev="0" + rev[:15], size=len(data), is_downloadable=True,
+                        content_hash=hashed)
         return meta
 
     # ---- Dropbox --------------------------------------------------------
@@ -304,6 +313,7 @@ class Handler(BaseHTTPRequestHandler):
             "/oauth2/token": self.token,
             "/2/files/get_temporary_link": self.get_temporary_link,
             "/2/files/download_zip": self.download_zip,
+            "/2/files/get_thumbnail_v2": self.get_thumbnail_v2,
             "/2/files/list_folder": self.list_folder,
             "/2/files/list_folder/continue": self.list_folder_continue,
             "/2/users/get_current_account": self.get_current_account,
@@ -545,6 +555,42 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, buffer.getvalue(), "application/zip",
                    [("dropbox-api-result", result)])
 
+    def get_thumbnail_v2(self):
+        endpoint = "get_thumbnail_v2"
+        self.body()
+        try:
+            arg = json.loads(self.headers.get("dropbox-api-arg", "").encode("ascii"))
+            resource = arg["resource"]
+            path = resource["path"] if resource[".tag"] == "path" else None
+            fmt, size, mode = (tag(arg.get(k, d)) for k, d in
+                               (("format", "jpeg"), ("size", "w64h64"), ("mode", "strict")))
+            box = THUMBNAIL_SIZES[size]
+            if not isinstance(path, str) or mode not in THUMBNAIL_MODES:
+                raise ValueError
+        except (UnicodeEncodeError, ValueError, KeyError, TypeError):
+            return self.bad_input(None, endpoint, 'HTTP header "Dropbox-API-Arg": '
+                                                  "could not decode input as JSON")
+        if fmt not in ("jpeg", "png"):
+            return self.bad_input(None, endpoint, "the stand-in draws jpeg and png only")
+        account = self.bearer_account(endpoint)
+        if account is None:
+            return
+        found = self.find(account, endpoint, path, "file")
+        if found is None:
+            return
+        display, spec = found
+        if display.rsplit(".", 1)[-1].lower() not in THUMBNAIL_EXTENSIONS:
+            self.record(account, endpoint, 409)
+            return self.reply(409, dbx_error("unsupported_extension",
+                                             {".tag": "unsupported_extension"}))
+        width, height = fitted(spec.get("width", 3000), spec.get("height", 3000), box, mode)
+        colour = hashlib.sha256(content_for(display, spec)).digest()[:3]
+        image = (solid_jpeg if fmt == "jpeg" else solid_png)(width, height, colour)
+        result = {"file_metadata": self.metadata("file", display, spec)}
+        self.record(account, endpoint, 200)
+        self.reply(200, image, "application/octet-stream",
+                   [("dropbox-api-result", json.dumps(result, ensure_ascii=True))])
+
     def temporary_link_bytes(self, path):
         link_id = path.split("/")[2]
         with self.state.lock:
@@ -639,6 +685,89 @@ def content_hash(data):
     blocks = [hashlib.sha256(data[i:i + 4 * 1024**2]).digest()
               for i in range(0, len(data), 4 * 1024**2)]
     return hashlib.sha256(b"".join(blocks)).hexdigest()
+
+
+THUMBNAIL_SIZES = {f"w{w}h{h}": (w, h) for w, h in (
+    (32, 32), (64, 64), (128, 128), (256, 256), (480, 320), (640, 480),
+    (960, 640), (1024, 768), (2048, 1536))}
+THUMBNAIL_MODES = ("strict", "bestfit", "fitone_bestfit", "original")
+THUMBNAIL_EXTENSIONS = ("jpg", "jpeg", "png", "tiff", "tif", "gif", "webp", "ppm", "bmp",
+                        "heic")
+
+
+def tag(value):
+    """A union member as sent: "jpeg" or {".tag": "jpeg"}."""
+    return value[".tag"] if isinstance(value, dict) else value
+
+
+def fitted(width, height, box, mode):
+    """A thumbnail's size: scaled down (never up) to fit the box (`strict`),
+    the box or its transpose (`bestfit`), or to cover it (`fitone_bestfit`)."""
+    if mode == "original":
+        return width, height
+    boxes = [box] if mode == "strict" else [box, box[::-1]]
+    pick = max if mode == "bestfit" else min
+    if mode == "fitone_bestfit":
+        scale = pick(max(bw / width, bh / height) for bw, bh in boxes)
+    else:
+        scale = pick(min(bw / width, bh / height) for bw, bh in boxes)
+    scale = min(scale, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def solid_png(width, height, rgb):
+    """A PNG of one colour."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    rows = (b"\0" + bytes(rgb) * width) * height
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def solid_jpeg(width, height, rgb):
+    """A baseline JPEG of one colour. Every 8×8 block of a flat picture
+    has only its DC coefficient, so the coding needs two tiny Huffman
+    tables: DC categories as 4-bit codes, and AC's end-of-block as "0"."""
+    r, g, b = rgb
+    planes = (0.299 * r + 0.587 * g + 0.114 * b,
+              128 - 0.168736 * r - 0.331264 * g + 0.5 * b,
+              128 + 0.5 * r - 0.418688 * g - 0.081312 * b)
+    # With every quantizer 1, a flat block's DC is 8 × (value − 128).
+    dcs = [round(8 * (v - 128)) for v in planes]
+    bits = []
+    blocks = ((width + 7) // 8) * ((height + 7) // 8)
+    for block in range(blocks):
+        for dc in dcs:
+            diff = dc if block == 0 else 0
+            category = abs(diff).bit_length()
+            bits.append(format(category, "04b"))
+            if category:
+                bits.append(format(diff if diff > 0 else diff + (1 << category) - 1,
+                                   f"0{category}b"))
+            bits.append("0")
+    stream = "".join(bits)
+    stream += "1" * (-len(stream) % 8)
+    entropy = bytearray()
+    for i in range(0, len(stream), 8):
+        byte = int(stream[i:i + 8], 2)
+        entropy.append(byte)
+        if byte == 0xFF:
+            entropy.append(0)
+
+    def segment(marker, data):
+        return struct.pack(">BBH", 0xFF, marker, len(data) + 2) + data
+    return (b"\xff\xd8"
+            + segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0")
+            + segment(0xDB, b"\0" + b"\x01" * 64)
+            + segment(0xC0, struct.pack(">BHHB", 8, height, width, 3)
+                      + b"".join(bytes([c, 0x11, 0]) for c in (1, 2, 3)))
+            + segment(0xC4, b"\x00" + bytes([0, 0, 0, 12] + [0] * 12) + bytes(range(12))
+                      + b"\x10" + bytes([1] + [0] * 15) + b"\0")
+            + segment(0xDA, b"\x03" + b"".join(bytes([c, 0]) for c in (1, 2, 3))
+                      + b"\x00\x3f\x00")
+            + bytes(entropy) + b"\xff\xd9")
 
 
 def attachment(name):

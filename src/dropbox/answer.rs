@@ -21,6 +21,9 @@ pub enum Answer {
     Missing,
     /// A folder over `download_zip`'s limits (20 GB, 10 000 entries).
     TooLarge,
+    /// A file `get_thumbnail_v2` cannot picture (not an image, or one it
+    /// cannot convert).
+    NotAnImage,
     /// Anything else: a request we should not have sent. Kept for the log.
     Refused(String),
 }
@@ -78,6 +81,16 @@ pub fn classify(status: u16, retry_after: Option<&str>, body: &str) -> Answer {
             Answer::TooLarge
         }
         409 if summary.starts_with("path/") => Answer::Missing,
+        409 if [
+            "unsupported_extension",
+            "unsupported_image",
+            "conversion_error",
+        ]
+        .iter()
+        .any(|tag| summary.starts_with(tag)) =>
+        {
+            Answer::NotAnImage
+        }
         // Only Dropbox's error tag is kept for the log, never the body: a
         // token endpoint's body can hold a token.
         _ => Answer::Refused(format!("{status}: {}", error_tag(summary, oauth_error))),
@@ -168,6 +181,14 @@ mod tests {
                 r#"{"error_summary":"too_large/..","error":{".tag":"too_large"}}"#
             ),
             Answer::TooLarge
+        );
+        assert_eq!(
+            classify(
+                409,
+                None,
+                r#"{"error_summary":"unsupported_extension/.","error":{".tag":"unsupported_extension"}}"#
+            ),
+            Answer::NotAnImage
         );
         assert!(matches!(
             classify(400, None, "Error in call to API function"),

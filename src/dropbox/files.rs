@@ -63,17 +63,25 @@ pub const LINK_TTL_SECONDS: u64 = 3 * 3600;
 /// stands for, path), so no other producer, account, file or path can ever
 /// share it.
 pub fn link_cache_key(producer_id: &str, account_id: &str, subject: &str, path: &str) -> String {
+    format!(
+        "link:v1:{}",
+        digest_hex(&[producer_id, account_id, subject, path])
+    )
+}
+
+/// SHA-256 of the parts, each prefixed by its length so that no two lists
+/// of parts run together into the same bytes.
+pub fn digest_hex(parts: &[&str]) -> String {
     let mut digest = Sha256::new();
-    for part in [producer_id, account_id, subject, path] {
+    for part in parts {
         digest.update((part.len() as u64).to_be_bytes());
         digest.update(part.as_bytes());
     }
-    let hex: String = digest
+    digest
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("link:v1:{hex}")
+        .collect()
 }
 
 #[cfg(test)]

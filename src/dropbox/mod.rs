@@ -11,6 +11,7 @@ pub mod files;
 pub mod folders;
 pub mod oauth;
 pub mod session;
+pub mod thumbnails;
 pub mod users;
 
 /// Where Dropbox is and who we are to it. Bases are configurable so tests

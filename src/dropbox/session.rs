@@ -14,6 +14,7 @@
 
 use super::answer::{classify, retry_delay, Answer};
 use super::oauth::{self, Grant};
+use super::thumbnails::{self, ThumbSize};
 use super::{files, folders, users, App, Outbound};
 use crate::model::ConnectionRow;
 use crate::policy::Millis;
@@ -26,6 +27,8 @@ pub enum Goal {
     Link { path: String },
     /// The folder at `path` as a ZIP.
     Zip { path: String },
+    /// A JPEG thumbnail of the image at `path`.
+    Thumbnail { path: String, size: ThumbSize },
     /// A fresh access token, stored (the cron's work).
     Refresh,
     /// Who the connection belongs to (`users/get_current_account`).
@@ -241,6 +244,9 @@ impl<'a> Session<'a> {
             Phase::Calling { token } => match &self.goal {
                 Goal::Link { path } => (files::temporary_link(config, token, path), false),
                 Goal::Zip { path } => (files::download_zip(config, token, path), false),
+                Goal::Thumbnail { path, size } => {
+                    (thumbnails::thumbnail(config, token, path, *size), false)
+                }
                 Goal::Account => (users::current_account(config, token), false),
                 Goal::List { path, recursive } => {
                     (folders::list_folder(config, token, path, *recursive), false)

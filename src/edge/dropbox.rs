@@ -155,7 +155,7 @@ pub async fn drive(
 
 /// Works towards `goal` on `connection`, within `budget_ms`: the response
 /// that carries the result.
-async fn call(
+pub(super) async fn call(
     app: &App,
     db: &D1Database,
     connection: &ConnectionRow,

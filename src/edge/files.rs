@@ -4,15 +4,17 @@
 use worker::{console_error, D1Database, Response, ResponseBody, Result};
 
 use super::dropbox;
-use super::respond::{respond, store_failed, stream};
+use super::respond::{respond, store_failed, stream, with_bytes};
 use super::store;
+use super::thumbnails;
 use super::visit::Visit;
 use crate::art;
 use crate::delivery::{self, Artwork, Refusal, Target};
 use crate::dropbox::answer::Answer;
+use crate::dropbox::thumbnails::ThumbSize;
 use crate::http::Reply;
 use crate::model::{file_name, FileRow, ShareRow};
-use crate::pages;
+use crate::pages::{self, ErrorPage};
 
 fn refused(refusal: Refusal<'_>, token: &str, nonce: &str) -> Reply {
     let owner = refusal.share.map(|s| &s.producer);
@@ -113,24 +115,53 @@ fn record_download(v: &Visit<'_>, db: D1Database, share_id: &str, file: &FileRow
     });
 }
 
-/// `GET /s/{token}/art/{track_id}`: the cover from Dropbox, else the
-/// track's generated pattern.
-pub async fn artwork(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Response> {
+/// `GET /s/{token}/art/{track_id}[/large]`: the cover as a thumbnail of
+/// that size, else the track's generated pattern (SVG for a tile, PNG for
+/// a link preview, which chat apps show only as a raster).
+pub async fn artwork(
+    v: &Visit<'_>,
+    token: &str,
+    track_id: &str,
+    size: ThumbSize,
+) -> Result<Response> {
     let db = v.env.d1("DB")?;
     let data = match store::delivery::track(&db, token, track_id).await {
         Ok(data) => data,
         Err(e) => return respond(store_failed(e, v.nonce)),
     };
-    let placeholder = |cacheable| Reply::svg(art::placeholder_svg(track_id), cacheable);
-    respond(match delivery::artwork(&data, v.now) {
-        Err(refusal) => refused(refusal, token, v.nonce),
-        Ok(Artwork::Placeholder) => placeholder(true),
-        Ok(Artwork::Dropbox(target)) => match link(v, &db, target).await {
-            Ok(link) => Reply::redirect(&link),
-            Err(answer) => {
-                console_error!("artwork: {answer:?}");
-                placeholder(false)
-            }
-        },
-    })
+    let target = match delivery::artwork(&data, v.now) {
+        Err(refusal) => return respond(refused(refusal, token, v.nonce)),
+        Ok(Artwork::Placeholder) => None,
+        Ok(Artwork::Dropbox(target)) => Some(target),
+    };
+    let Some(origin) = v.origin() else {
+        return respond(pages::error(ErrorPage::Unavailable, None, v.nonce));
+    };
+    if let Some(target) = target {
+        let fetched = thumbnails::thumbnail(
+            v.env,
+            v.ctx,
+            &db,
+            target.connection,
+            target.path,
+            size,
+            &origin,
+        )
+        .await;
+        match fetched {
+            Ok(jpeg) => return with_bytes(Reply::image("image/jpeg", true), jpeg),
+            Err(Answer::Missing | Answer::NotAnImage) => {}
+            Err(answer) => console_error!("artwork: {answer:?}"),
+        }
+    }
+    // The pattern stands for "no artwork" (kept an hour) or for a cover
+    // Dropbox did not serve this time (not kept).
+    let cacheable = target.is_none();
+    match size {
+        ThumbSize::Tile => respond(Reply::svg(art::placeholder_svg(track_id), cacheable)),
+        ThumbSize::Large => with_bytes(
+            Reply::image("image/png", cacheable),
+            thumbnails::pattern_png(v.ctx, track_id, &origin).await,
+        ),
+    }
 }

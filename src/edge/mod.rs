@@ -21,6 +21,7 @@ mod pages;
 mod respond;
 mod settings;
 mod store;
+mod thumbnails;
 mod visit;
 
 use respond::respond;
@@ -46,7 +47,11 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         Route::Profile { handle } => pages::profile(&v(), handle).await,
         Route::Play { token, track_id } => files::play(&v(), token, track_id).await,
         Route::File { token, file_id } => files::file(&v(), token, file_id).await,
-        Route::Artwork { token, track_id } => files::artwork(&v(), token, track_id).await,
+        Route::Artwork {
+            token,
+            track_id,
+            size,
+        } => files::artwork(&v(), token, track_id, size).await,
         Route::DropboxCallback => respond(connect::callback(&v()).await),
         Route::Api(route) => respond(api::handle(&mut req, &env, &ctx, route, now).await),
         Route::Console(route) => {

@@ -18,7 +18,7 @@ pub async fn share(v: &Visit<'_>, token: &str) -> Result<Response> {
             if let Some(data) = &data {
                 record_view(v, data);
             }
-            pages::share(token, data.as_ref(), v.now, v.nonce)
+            pages::share(token, data.as_ref(), v.now, v.origin().as_deref(), v.nonce)
         }
         Err(e) => store_failed(e, v.nonce),
     })

@@ -20,6 +20,11 @@ pub fn respond(reply: Reply) -> Result<Response> {
     })
 }
 
+/// A reply with a binary body (a picture).
+pub fn with_bytes(reply: Reply, bytes: Vec<u8>) -> Result<Response> {
+    stream(reply, ResponseBody::Body(bytes))
+}
+
 /// A reply whose body streams through from elsewhere (a ZIP from Dropbox).
 pub fn stream(reply: Reply, body: ResponseBody) -> Result<Response> {
     Ok(respond(reply)?.into_parts().0.body(body))

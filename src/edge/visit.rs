@@ -36,6 +36,12 @@ impl Visit<'_> {
         self.method == "HEAD"
     }
 
+    /// The origin absolute URLs start with (`PUBLIC_ORIGIN`).
+    pub fn origin(&self) -> Option<String> {
+        let url = self.req.url().ok()?;
+        super::settings::public_origin(self.env, &url)
+    }
+
     pub fn country(&self) -> Option<String> {
         self.req.cf().and_then(|cf| cf.country())
     }

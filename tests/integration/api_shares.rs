@@ -358,10 +358,22 @@ fn only_visitors_page_loads_of_an_active_share_count_as_views() {
         "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
         "WhatsApp/2.23.20.0",
     ] {
-        assert_eq!(
-            send("GET", &page, &[("user-agent", agent)], Body::None).status,
-            200
-        );
+        let preview = send("GET", &page, &[("user-agent", agent)], Body::None);
+        assert_eq!(preview.status, 200);
+        // The preview names this page and a picture the bot fetches next.
+        let base = crate::support::base();
+        assert!(preview.has(&format!(
+            r#"<meta property="og:url" content="{base}{page}">"#
+        )));
+        let image = preview
+            .raw
+            .split(r#"<meta property="og:image" content=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("og:image");
+        let image = image.strip_prefix(base).expect("an absolute URL");
+        let picture = send("GET", image, &[("user-agent", agent)], Body::None);
+        assert_eq!(picture.header("content-type"), Some("image/png"));
     }
     assert_eq!(
         send(

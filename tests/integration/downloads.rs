@@ -183,7 +183,7 @@ fn permissions_and_share_state_are_checked_on_every_route() {
         visit(&format!("/s/unknown-token/files/{}", files[0])).status,
         404
     );
-    assert_eq!(get(&format!("/s/{token}/art/{track_id}")).status, 302);
+    assert_eq!(get(&format!("/s/{token}/art/{track_id}")).status, 200);
     let links = account.calls("get_temporary_link");
 
     let id = str_of(&share["id"]);
@@ -289,9 +289,24 @@ fn oversized_folders_and_missing_files_get_clear_pages() {
     assert_eq!(details(&producer, &share)["stats"]["total_downloads"], 0);
 }
 
+/// (width, height) of a JPEG (its SOF0 segment) or a PNG (IHDR).
+fn picture_size(bytes: &[u8]) -> (u32, u32) {
+    let be = |b: &[u8]| b.iter().fold(0u32, |n, &x| n << 8 | u32::from(x));
+    if bytes.starts_with(b"\x89PNG") {
+        return (be(&bytes[16..20]), be(&bytes[20..24]));
+    }
+    assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG");
+    let sof = bytes.windows(2).position(|w| w == [0xff, 0xc0]).unwrap();
+    (be(&bytes[sof + 7..sof + 9]), be(&bytes[sof + 5..sof + 7]))
+}
+
 #[test]
-fn artwork_comes_from_dropbox_or_is_a_placeholder() {
-    let (producer, _) = connected("art", json!({"/Art/cover.png": content("png")}), json!({}));
+fn artwork_is_a_cached_thumbnail_never_the_original_or_the_tracks_pattern() {
+    let (producer, account) = connected(
+        "art",
+        json!({"/Art/cover.png": content("png"), "/Art/notes.txt": content("txt")}),
+        json!({}),
+    );
     let track = |title: &str, artwork: Option<&str>| {
         let mut body = crate::support::simple_track(title);
         body["artwork_path"] = json!(artwork);
@@ -300,28 +315,56 @@ fn artwork_comes_from_dropbox_or_is_a_placeholder() {
     let with = track("A", Some("/Art/cover.png"));
     let without = track("B", None);
     let broken = track("C", Some("/Art/missing.png"));
-    let share = producer.share(json!({"track_ids": [with["id"], without["id"], broken["id"]]}));
+    let not_image = track("D", Some("/Art/notes.txt"));
+    let share = producer
+        .share(json!({"track_ids": [with["id"], without["id"], broken["id"], not_image["id"]]}));
     let token = str_of(&share["token"]);
-    let art = |t: &Value| get(&format!("/s/{token}/art/{}", str_of(&t["id"])));
+    let art = |t: &Value, size: &str| get(&format!("/s/{token}/art/{}{size}", str_of(&t["id"])));
 
-    assert_eq!(follow(&art(&with)).raw, "png");
-    let placeholder = art(&without);
+    // Tiles and the large cover are JPEG thumbnails of their own sizes (the
+    // stand-in's pictures are 3000 px squares).
+    let tile = art(&with, "");
+    assert_eq!(tile.status, 200);
+    assert_eq!(tile.header("content-type"), Some("image/jpeg"));
+    assert_eq!(picture_size(&tile.bytes), (256, 256));
+    assert_eq!(picture_size(&art(&with, "/large").bytes), (768, 768));
+    assert_eq!(account.calls("get_thumbnail_v2"), 2);
+    // Later visitors get them from the edge cache, kept under the rev.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for _ in 0..3 {
+        assert_eq!(art(&with, "").bytes, tile.bytes);
+        assert_eq!(picture_size(&art(&with, "/large").bytes), (768, 768));
+    }
+    assert_eq!(account.calls("get_thumbnail_v2"), 2, "cached");
+
+    // No cover: the track's pattern, as SVG for tiles, a PNG card for
+    // previews, the same every time.
+    let placeholder = art(&without, "");
     assert_eq!(placeholder.header("content-type"), Some("image/svg+xml"));
     assert!(placeholder.raw.starts_with("<svg"));
+    assert_eq!(placeholder.raw, art(&without, "").raw);
+    let card = art(&without, "/large");
+    assert_eq!(card.header("content-type"), Some("image/png"));
+    assert_eq!(picture_size(&card.bytes), (600, 315));
+    assert_eq!(art(&without, "/large").bytes, card.bytes);
+
+    // A cover that is gone or is no picture: the pattern, not kept.
+    for t in [&broken, &not_image] {
+        let fallback = art(t, "");
+        assert_eq!(
+            (fallback.status, fallback.header("cache-control")),
+            (200, Some("no-store"))
+        );
+        assert!(fallback.raw.starts_with("<svg"));
+        assert_ne!(
+            fallback.raw, placeholder.raw,
+            "each track has its own pattern"
+        );
+    }
     assert_eq!(
-        placeholder.raw,
-        art(&without).raw,
-        "the same pattern every time"
-    );
-    let fallback = art(&broken);
-    assert_eq!(
-        (fallback.status, fallback.header("cache-control")),
-        (200, Some("no-store"))
-    );
-    assert!(fallback.raw.starts_with("<svg"));
-    assert_ne!(
-        fallback.raw, placeholder.raw,
-        "each track has its own pattern"
+        account.calls("get_temporary_link"),
+        0,
+        "never the original file"
     );
 }
 

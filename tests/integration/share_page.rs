@@ -57,7 +57,7 @@ fn one_track_gets_the_featured_layout_with_every_detail() {
     assert_style_is_nonced(&page);
     for expected in [
         r#"<main class="wrap layout-featured">"#,
-        "<h1>Midnight Drive</h1>",
+        r#"<h1 class="track-title">Midnight Drive</h1>"#,
         // Branding: theme, avatar, header, public profile link.
         ":root{--accent:#ff8800;--on-accent:#000000;--ring:",
         r#"data-mode="light""#,
