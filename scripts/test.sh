@@ -3,7 +3,9 @@
 # migrations and a previous release's database upgraded by them; then, on
 # one worker under wrangler dev with local D1 and KV (migrated, then seeded
 # from tests/fixtures) and the Dropbox stand-in: the integration tests, the
-# console in a real browser (screenshots in tmp/browser), the README's API
+# console and the visitor's pages in a real browser (player, downloads,
+# axe-core, the Nu Html Checker, Lighthouse; screenshots and figures in
+# tmp/browser), the README's API
 # session, schemathesis against the OpenAPI document, and a check that no
 # secret reached the worker's log. Dropbox's own SDK holds the
 # stand-in to the real API.
@@ -42,9 +44,11 @@ step "integration tests against $BASE_URL"
 SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" \
   cargo test --features integration --test integration
 
-step "the console in Chromium (playwright-core, axe-core, the Nu Html Checker)"
+step "the console and the visitor's pages in Chromium (playwright-core, axe-core, vnu, Lighthouse)"
+# One file at a time: Lighthouse's timings want the machine to themselves.
 SHAREPAGE_URL="$BASE_URL" SHAREPAGE_DROPBOX_URL="$DROPBOX_URL" BROWSER_OUT=tmp/browser \
-  node --test --test-reporter=spec tests/browser/*.test.mjs
+  node --test --test-concurrency=1 --test-reporter=spec tests/browser/*.test.mjs
+cat tmp/browser/figures.json
 
 step "the README's API session against $BASE_URL"
 python3 - README.md >"$STACK_STATE/session.sh" <<'PY'

@@ -86,6 +86,35 @@ pub fn placeholder_svg(seed: &str) -> String {
     )
 }
 
+/// The same pattern as a CSS rule for the elements of class `class`:
+/// gradients only, so a page shows any number of patterns without markup of
+/// their own (the stylesheet draws the note over them). Only numbers reach
+/// the rule, never the seed.
+pub fn pattern_css(seed: &str, class: &str) -> String {
+    let Pattern {
+        hue,
+        hue2,
+        angle,
+        discs,
+        ..
+    } = pattern(seed);
+    // CSS lists backgrounds top first; the SVG draws its discs bottom first.
+    let mut layers: Vec<String> = discs
+        .iter()
+        .rev()
+        .map(|Disc { cx, cy, r, light }| {
+            format!("radial-gradient({r}% {r}% at {cx}% {cy}%,hsl({hue2} 80% {light}%/.35) 99%,#0000 100%)")
+        })
+        .collect();
+    // SVG's gradient runs to the right, turned clockwise by `angle`; CSS
+    // counts its angles clockwise from "to top".
+    layers.push(format!(
+        "linear-gradient({}deg,hsl({hue} 70% 45%),hsl({hue2} 75% 25%))",
+        90 + angle
+    ));
+    format!(".{class}{{background:{}}}", layers.join(","))
+}
+
 /// Two beamed quavers, drawn over the pattern. `preview_image::in_note`
 /// draws the same shape.
 const NOTE: &str = "M44 34v26a8 8 0 1 1-4-7V30l22-5v25a8 8 0 1 1-4-7V30z";
@@ -105,6 +134,24 @@ mod tests {
         let svg = placeholder_svg("\"><script>alert(1)</script>");
         assert!(!svg.contains("script"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn the_css_pattern_is_the_svgs_in_gradients() {
+        let css = pattern_css("trk_a", "pt-1");
+        let p = pattern("trk_a");
+        assert!(css.starts_with(".pt-1{background:radial-gradient("));
+        assert_eq!(css.matches("radial-gradient(").count(), 3);
+        let d = p.discs[2];
+        let top = format!("radial-gradient({}% {}% at {}% {}%,", d.r, d.r, d.cx, d.cy);
+        assert!(css.contains(&top), "the last disc is on top: {css}");
+        assert!(css.ends_with(&format!(
+            "linear-gradient({}deg,hsl({} 70% 45%),hsl({} 75% 25%))}}",
+            90 + p.angle,
+            p.hue,
+            p.hue2
+        )));
+        assert!(!pattern_css("<x>", "pt-2").contains('<'));
     }
 
     #[test]

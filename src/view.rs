@@ -68,8 +68,9 @@ pub struct TrackView {
     pub bpm: Option<String>,
     pub key: Option<String>,
     pub artwork_url: Option<String>,
-    /// Generated markup that contains no stored text (see `art`).
-    pub placeholder_svg: String,
+    /// The class of its generated pattern (`patterns_css`), when it has no
+    /// cover.
+    pub pattern: Option<String>,
     pub play_url: Option<String>,
     pub collaborators: Vec<CollaboratorView>,
     pub downloads: Vec<DownloadView>,
@@ -104,6 +105,9 @@ pub struct SharePageView {
     /// What chat apps and social sites show for the link; `None` when the
     /// deployment's origin is unknown (absolute URLs need it).
     pub preview: Option<PreviewView>,
+    /// The rules of the page's generated patterns (numbers only, see
+    /// `art::pattern_css`), for its nonced style element.
+    pub patterns_css: String,
 }
 
 /// A link preview (Open Graph and Twitter cards).
@@ -130,7 +134,7 @@ pub struct ProfileShareView {
     pub url: String,
     pub title: String,
     pub summary: String,
-    pub placeholder_svg: String,
+    pub pattern: Option<String>,
     pub artwork_url: Option<String>,
     pub expires: Option<ExpiryView>,
 }
@@ -141,6 +145,15 @@ pub struct ProfilePageView {
     pub producer: ProducerView,
     pub bio: Option<String>,
     pub shares: Vec<ProfileShareView>,
+    pub patterns_css: String,
+}
+
+/// The pattern class of the `n`th picture of a page without a cover, and
+/// its rule added to `css`.
+fn pattern_class(seed: &str, n: usize, css: &mut String) -> String {
+    let class = format!("pt{n}");
+    css.push_str(&art::pattern_css(seed, &class));
+    class
 }
 
 /// Only absolute https URLs reach an `href` or `src`: a stored
@@ -338,15 +351,19 @@ fn track_view(
     data: &SharePageData,
     downloads: &DownloadPolicy,
     cover: ThumbSize,
+    patterns_css: &mut String,
 ) -> TrackView {
     let own_files = || data.files.iter().filter(|f| f.track_id == t.id);
+    let artwork_url = text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id, cover));
     TrackView {
+        pattern: artwork_url
+            .is_none()
+            .then(|| pattern_class(&t.id, number, patterns_css)),
+        artwork_url,
         number,
         title: t.title.trim().to_owned(),
         bpm: format_bpm(t.bpm),
         key: text(t.musical_key.as_deref()),
-        artwork_url: text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id, cover)),
-        placeholder_svg: art::placeholder_svg(&t.id),
         play_url: policy::playable_file(&data.files, &t.id, downloads.is_none())
             .map(|_| format!("/s/{token}/play/{}", t.id)),
         collaborators: data
@@ -395,11 +412,12 @@ pub fn share_page(
         Layout::Featured => ThumbSize::Large,
         Layout::List => ThumbSize::Tile,
     };
+    let mut patterns_css = String::new();
     let tracks: Vec<TrackView> = data
         .tracks
         .iter()
         .enumerate()
-        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads, cover))
+        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads, cover, &mut patterns_css))
         .collect();
     let summary = format!(
         "{} by {}",
@@ -421,24 +439,31 @@ pub fn share_page(
         }),
         downloads_enabled: !downloads.is_none(),
         files_ready: share.dropbox_ready(),
+        patterns_css,
     }
 }
 
-fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
+fn profile_share_view(
+    s: &ProfileShareRow,
+    n: usize,
+    patterns_css: &mut String,
+) -> ProfileShareView {
     let summary = count(
         usize::try_from(s.track_count).unwrap_or(0),
         "track",
         "tracks",
     );
     let cover = s.cover_track_id.as_deref().unwrap_or(&s.token);
+    let artwork_url = text(s.cover_artwork_path.as_deref())
+        .and(s.cover_track_id.as_deref())
+        .map(|track| art_url(&s.token, track, ThumbSize::Tile));
+    let pattern = artwork_url.is_none();
     ProfileShareView {
         url: format!("/s/{}", s.token),
         title: text(Some(&s.title)).unwrap_or_else(|| summary.clone()),
         summary,
-        placeholder_svg: art::placeholder_svg(cover),
-        artwork_url: text(s.cover_artwork_path.as_deref())
-            .and(s.cover_track_id.as_deref())
-            .map(|track| art_url(&s.token, track, ThumbSize::Tile)),
+        artwork_url,
+        pattern: pattern.then(|| pattern_class(cover, n, patterns_css)),
         expires: expiry(s.expires_at),
     }
 }
@@ -447,17 +472,21 @@ fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
 /// track are listed. A share whose stored token is not one the router would
 /// accept (set by hand in SQL, say) is left out rather than linked to a 404.
 pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
+    let mut patterns_css = String::new();
+    let shares = data
+        .shares
+        .iter()
+        .filter(|s| s.track_count > 0 && is_token(&s.token))
+        .filter(|s| policy::access(s.expires_at, s.revoked_at, now).is_open())
+        .enumerate()
+        .map(|(i, s)| profile_share_view(s, i + 1, &mut patterns_css))
+        .collect();
     ProfilePageView {
         theme: theme_view(&data.producer),
         producer: producer_view(&data.producer),
         bio: text(data.producer.bio.as_deref()),
-        shares: data
-            .shares
-            .iter()
-            .filter(|s| s.track_count > 0 && is_token(&s.token))
-            .filter(|s| policy::access(s.expires_at, s.revoked_at, now).is_open())
-            .map(profile_share_view)
-            .collect(),
+        shares,
+        patterns_css,
     }
 }
 

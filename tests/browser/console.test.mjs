@@ -11,32 +11,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
+import { BASE, OUT, axe, json, launch, newProducer, standinAccount, vnu } from "./support.mjs";
 
-const BASE = process.env.SHAREPAGE_URL;
-const DROPBOX = process.env.SHAREPAGE_DROPBOX_URL;
-const ADMIN = process.env.SHAREPAGE_ADMIN_TOKEN;
-const OUT = process.env.BROWSER_OUT || "tmp/browser";
-const AXE = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
 const WIDTHS = [390, 1440];
 
 let browser;
 const checked = []; // [name, url] of every console page looked at
-
-async function json(url, init = {}) {
-  const response = await fetch(url, init);
-  assert.ok(response.ok, `${url}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
-
-async function newProducer(handle, displayName) {
-  return json(`${BASE}/admin/producers`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: JSON.stringify({ handle, display_name: displayName }),
-  });
-}
 
 async function me(key) {
   return json(`${BASE}/api/me`, { headers: { authorization: `Bearer ${key}` } });
@@ -56,22 +36,14 @@ async function dropboxAccount() {
     "/Beats/Low Tide/Low Tide bounce.wav": { size: 30000000 },
     "/Beats/Low Tide/Low Tide.flp": { size: 1000 },
   };
-  const created = await json(`${DROPBOX}/__standin/accounts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ files, name: "Jane Doe", email: "jane@example.com" }),
-  });
-  return created.account_id;
+  return standinAccount(files, "Jane Doe", "jane@example.com");
 }
 
 /// Looks at the page as a checker would: axe-core finds no violation; the
 /// served HTML (not the live DOM) is kept for the Nu Html Checker; at each
 /// width nothing scrolls sideways, and a screenshot is saved.
 async function check(page, name) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => await window.axe.run(document));
-  const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
-  assert.deepEqual(violations, [], `axe on ${name}`);
+  assert.deepEqual(await axe(page), [], `axe on ${name}`);
   const served = await page.context().request.get(page.url());
   writeFileSync(`${OUT}/html/${name}.html`, await served.text());
   for (const width of WIDTHS) {
@@ -88,10 +60,7 @@ before(async () => {
   mkdirSync(`${OUT}/html`, { recursive: true });
   mkdirSync(`${OUT}/screenshots`, { recursive: true });
   mkdirSync(`${OUT}/downloads`, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -261,12 +230,5 @@ test("a producer runs their shares from the console, and a visitor's download sh
 test("every console page is valid HTML (Nu Html Checker)", () => {
   const files = checked.map(([name]) => `${OUT}/html/${name}.html`);
   assert.ok(files.length >= 10, `pages checked: ${files.length}`);
-  let report;
-  try {
-    report = execFileSync("java", ["-jar", "node_modules/vnu-jar/build/dist/vnu.jar", "--errors-only", "--format", "json", ...files], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (failed) {
-    report = failed.stderr || failed.stdout;
-  }
-  const messages = report ? JSON.parse(report).messages : [];
-  assert.deepEqual(messages.map((m) => `${m.url}:${m.lastLine}: ${m.message}`), []);
+  assert.deepEqual(vnu(files), []);
 });
