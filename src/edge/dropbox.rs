@@ -6,8 +6,8 @@ use std::time::Duration;
 use futures_util::future::{select, Either};
 use futures_util::pin_mut;
 use worker::{
-    console_error, AbortController, Context, D1Database, Date, Delay, Env, Fetch, Headers, Method,
-    Request, RequestInit, Response,
+    console_error, kv::KvStore, AbortController, Context, D1Database, Date, Delay, Env, Fetch,
+    Headers, Method, Request, RequestInit, Response,
 };
 
 use super::settings::dropbox_app;
@@ -206,18 +206,31 @@ pub async fn temporary_link(
     let link = files::parse_link(&body)
         .ok_or_else(|| Answer::Refused("get_temporary_link's answer is unreadable".into()))?;
     if let Some(links) = links {
-        let cached = link.clone();
-        ctx.wait_until(async move {
-            let put = match links.put(&key, cached) {
-                Ok(put) => put.expiration_ttl(LINK_TTL_SECONDS).execute().await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = put {
-                console_error!("links: {e}");
-            }
-        });
+        remember(ctx, links, key, link.clone(), LINK_TTL_SECONDS, "links");
     }
     Ok(link)
+}
+
+/// Writes `value` under `key` for `ttl_s` seconds after the answer has gone
+/// out; a failure is only logged (under `what`): the cache is an
+/// optimisation.
+pub(super) fn remember(
+    ctx: &Context,
+    kv: KvStore,
+    key: String,
+    value: String,
+    ttl_s: u64,
+    what: &'static str,
+) {
+    ctx.wait_until(async move {
+        let put = match kv.put(&key, value) {
+            Ok(put) => put.expiration_ttl(ttl_s).execute().await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = put {
+            console_error!("{what}: {e}");
+        }
+    });
 }
 
 /// The folder at `path` as Dropbox's ZIP response, unread: its body streams

@@ -4,7 +4,7 @@
 
 use worker::{console_error, Cache, Context, D1Database, Env, Headers, Response};
 
-use super::dropbox::call;
+use super::dropbox::{call, remember};
 use super::settings::dropbox_app;
 use crate::dropbox::answer::Answer;
 use crate::dropbox::session::Goal;
@@ -92,15 +92,7 @@ pub async fn thumbnail(
     if let (Some(rev), Some(revs)) = (rev, revs) {
         let key = thumbnails::cache_url(origin, producer, account, &rev, size);
         keep(ctx, key, "image/jpeg", jpeg.clone());
-        ctx.wait_until(async move {
-            let put = match revs.put(&rev_key, rev) {
-                Ok(put) => put.expiration_ttl(REV_TTL_SECONDS).execute().await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = put {
-                console_error!("revs: {e}");
-            }
-        });
+        remember(ctx, revs, rev_key, rev, REV_TTL_SECONDS, "revs");
     }
     Ok(jpeg)
 }

@@ -48,6 +48,9 @@ after(async () => {
 /// Looks at `url` as a checker would, at each width.
 async function check(name, url, status) {
   const context = await browser.newContext();
+  // The fixtures' pictures live on example.com, which is not there: fail
+  // them at once, as a browser without a network would.
+  await context.route(/^https:\/\/[^/]*example\.com\//, (route) => route.abort());
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
@@ -83,13 +86,22 @@ for (const mode of ["light", "dark"]) {
   });
 }
 
+test("an expired link leads on to its producer's profile", async () => {
+  // The fixtures' share that expired in 1970 (tests/fixtures/share_pages.sql).
+  const page = await check("share-410-expired", `${BASE}/s/it-expired`, 410);
+  assert.match(await page.innerText("main"), /expired or was withdrawn.*Ask them for a new link/s);
+  await page.getByRole("link", { name: "See Night Owl's other shares" }).click();
+  await page.getByRole("heading", { level: 1, name: "Night Owl" }).waitFor();
+  await page.context().close();
+});
+
 test("an unknown link gets a designed 404", async () => {
   const page = await check("share-404", `${BASE}/s/no-such-share-here`, 404);
   await page.context().close();
 });
 
 test("every visitor page is valid HTML (Nu Html Checker)", () => {
-  assert.ok(checked.length >= 9, `pages checked: ${checked.length}`);
+  assert.ok(checked.length >= 10, `pages checked: ${checked.length}`);
   assert.deepEqual(vnu(checked), []);
 });
 
