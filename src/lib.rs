@@ -22,6 +22,7 @@ pub mod dropbox;
 pub mod http;
 pub mod ids;
 pub mod limits;
+pub mod markup;
 pub mod model;
 pub mod origin;
 pub mod pages;

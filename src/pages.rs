@@ -243,12 +243,8 @@ pub fn share(
         return error(ErrorPage::NotFound, None, nonce);
     };
     if policy::access(data.share.expires_at, data.share.revoked_at, now).is_open() {
-        html(
-            200,
-            "share.html",
-            &view::share_page(token, data, now, origin),
-            nonce,
-        )
+        let page = view::share_page(token, data, now, origin);
+        html_from(200, render::share(&page, nonce), nonce)
     } else {
         error(ErrorPage::Gone, Some(&data.share.producer), nonce)
     }
@@ -266,7 +262,11 @@ pub fn profile(loaded: Option<&ProfileData>, now: Millis, nonce: &str) -> Reply 
 }
 
 fn html<V: Serialize>(status: u16, template: &str, model: &V, nonce: &str) -> Reply {
-    match render::page(template, model, nonce) {
+    html_from(status, render::page(template, model, nonce), nonce)
+}
+
+fn html_from(status: u16, rendered: Result<String, minijinja::Error>, nonce: &str) -> Reply {
+    match rendered {
         Ok(body) => Reply::html(status, body, nonce),
         // Only a template bug gets here (the tests render every template with
         // hostile data); say so plainly rather than show half a page.

@@ -100,14 +100,15 @@ fn is_audio(file: &FileRow) -> bool {
 /// bounce, else other audio, and the master only when nothing else plays.
 /// Folders never play. `files` may hold other tracks' files; only
 /// `track_id`'s are considered, in their stored order.
-pub fn playable_file<'a>(
-    files: &'a [FileRow],
-    track_id: &str,
-    listen_only: bool,
-) -> Option<&'a FileRow> {
+pub fn playable_file<'a, I>(files: I, track_id: &str, listen_only: bool) -> Option<&'a FileRow>
+where
+    I: IntoIterator<Item = &'a FileRow>,
+    I::IntoIter: Clone,
+{
+    let files = files.into_iter();
     let own = || {
         files
-            .iter()
+            .clone()
             .filter(move |f| f.track_id == track_id && !f.is_folder)
     };
     let master = || own().find(|f| f.kind() == FileKind::Master);

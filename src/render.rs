@@ -10,6 +10,9 @@ use minijinja::{
 use serde::Serialize;
 
 use crate::assets;
+use crate::markup::{self, TrackList};
+use crate::policy::Layout;
+use crate::view::SharePageView;
 
 /// A template compiled in, by its path under `templates/`.
 macro_rules! template {
@@ -50,6 +53,8 @@ fn env() -> &'static Environment<'static> {
             bytes.map(crate::view::size_label).unwrap_or_default()
         });
         env.add_filter("q", query_value);
+        env.add_function("avatar", avatar);
+        env.add_function("artwork", artwork);
         // Each template is parsed when a page first needs it, so a visitor's
         // cold start never pays for the console's templates (parsing all of
         // them took 2 ms natively). The sources are compiled in and every
@@ -65,36 +70,65 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-/// Escapes text as HTML needs and no more: `&`, `<`, `>` and both quotes.
-/// (minijinja's own escaping also turns every `/` into `&#x2f;`, which
-/// bloats every URL in an attribute and protects nothing.)
-fn escape_html(text: &str, out: &mut Output) -> std::fmt::Result {
-    // The five are ASCII, so scanning bytes finds them without decoding
-    // UTF-8, and every cut falls on a character boundary.
-    let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        out.write_str(&text[start..i])?;
-        out.write_str(entity)?;
-        start = i + 1;
-    }
-    out.write_str(&text[start..])
-}
-
 fn html_formatter(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
     match value.as_str() {
         Some(text) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
-            Ok(escape_html(text, out)?)
+            Ok(markup::escape(text, out)?)
         }
         _ => escape_formatter(out, state, value),
     }
+}
+
+/// `avatar(person, size)`: `markup::avatar` for templates (a person has
+/// `initials` and maybe `avatar_url`).
+fn avatar(person: Value, size: &str) -> Result<Value, Error> {
+    let initials = person.get_attr("initials")?;
+    let url = person.get_attr("avatar_url")?;
+    let mut out = String::new();
+    markup::avatar(
+        &mut out,
+        initials.as_str().unwrap_or(""),
+        url.as_str(),
+        size,
+    );
+    Ok(Value::from_safe_string(out))
+}
+
+/// `artwork(item, size)`: `markup::artwork` for templates (an item has
+/// `artwork_url` and `pattern`).
+fn artwork(item: Value, size: &str) -> Result<Value, Error> {
+    let url = item.get_attr("artwork_url")?;
+    let pattern = item.get_attr("pattern")?;
+    let mut out = String::new();
+    markup::artwork(&mut out, url.as_str(), pattern.as_str(), size);
+    Ok(Value::from_safe_string(out))
+}
+
+/// Where `share.html` wants the tracks.
+const TRACKS_HERE: &str = "<!--tracks-->";
+
+/// A share page: the template for everything but the tracks, which
+/// `markup::TrackList` writes straight into the page where the template
+/// marks their place (the one copy of the largest part of the page).
+pub fn share(view: &SharePageView, nonce: &str) -> Result<String, Error> {
+    let chrome = page("share.html", view, nonce)?;
+    let Some(at) = chrome.find(TRACKS_HERE) else {
+        return Ok(chrome);
+    };
+    // About 1 KB a track: one allocation for most pages.
+    let mut out = String::with_capacity(chrome.len() + 1024 * view.tracks.len());
+    out.push_str(&chrome[..at]);
+    let list = TrackList {
+        tracks: &view.tracks,
+        ready: view.files_ready,
+        listen_only: !view.downloads_enabled,
+    };
+    match view.layout {
+        Layout::Featured => list.featured(&mut out, view.titled_card),
+        Layout::List => list.list(&mut out),
+    }
+    out.push_str(&chrome[at + TRACKS_HERE.len()..]);
+    Ok(out)
 }
 
 /// A value for a URL's query string.

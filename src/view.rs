@@ -1,6 +1,8 @@
 //! Loaded data -> what templates show. View models hold display-ready text and
 //! checked URLs only; templates add markup and nothing else.
 
+use std::collections::HashMap;
+
 use chrono::DateTime;
 use serde::Serialize;
 
@@ -95,7 +97,14 @@ pub struct SharePageView {
     /// One line for link previews and the page's meta description.
     pub summary: String,
     pub layout: Layout,
+    /// Written by `markup::TrackList` (see `render::share`), not handed to
+    /// the template one field at a time.
+    #[serde(skip)]
     pub tracks: Vec<TrackView>,
+    pub has_tracks: bool,
+    /// The featured card's title is the page's heading (the share is
+    /// named after its one track).
+    pub titled_card: bool,
     pub expires: Option<ExpiryView>,
     pub downloads_enabled: bool,
     /// Whether the owner's Dropbox can serve files now. When it cannot, the
@@ -159,7 +168,22 @@ fn pattern_class(seed: &str, n: usize, css: &mut String) -> String {
 /// Only absolute https URLs reach an `href` or `src`: a stored
 /// `javascript:` or `http:` value is dropped rather than trusted.
 fn https_url(raw: Option<&str>) -> Option<String> {
-    let parsed = url::Url::parse(raw?.trim()).ok()?;
+    let raw = raw?.trim();
+    // What the API stores is already this plain shape: kept as it is,
+    // without a parse per link on every page view.
+    let host = raw.strip_prefix("https://").unwrap_or("");
+    let plain = host
+        .bytes()
+        .take_while(|b| !matches!(b, b'/' | b'?' | b'#'))
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    if plain
+        && !host.starts_with(['.', '-', '/'])
+        && !host.is_empty()
+        && raw.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Some(raw.to_owned());
+    }
+    let parsed = url::Url::parse(raw).ok()?;
     (parsed.scheme() == "https" && parsed.host().is_some()).then(|| parsed.to_string())
 }
 
@@ -344,16 +368,51 @@ fn download_view(token: &str, f: &FileRow) -> DownloadView {
     }
 }
 
+/// A share's files and credits, by track: one pass over each list, so a
+/// 100-track page never scans every file once per track.
+struct ByTrack<'a> {
+    files: HashMap<&'a str, Vec<&'a FileRow>>,
+    collaborators: HashMap<&'a str, Vec<&'a CollaboratorRow>>,
+}
+
+impl<'a> ByTrack<'a> {
+    fn of(data: &'a SharePageData) -> Self {
+        let mut files: HashMap<&str, Vec<&FileRow>> = HashMap::new();
+        for f in &data.files {
+            files.entry(f.track_id.as_str()).or_default().push(f);
+        }
+        let mut collaborators: HashMap<&str, Vec<&CollaboratorRow>> = HashMap::new();
+        for c in &data.collaborators {
+            collaborators
+                .entry(c.track_id.as_str())
+                .or_default()
+                .push(c);
+        }
+        ByTrack {
+            files,
+            collaborators,
+        }
+    }
+
+    fn files(&self, track_id: &str) -> &[&'a FileRow] {
+        self.files.get(track_id).map_or(&[], Vec::as_slice)
+    }
+
+    fn collaborators(&self, track_id: &str) -> &[&'a CollaboratorRow] {
+        self.collaborators.get(track_id).map_or(&[], Vec::as_slice)
+    }
+}
+
 fn track_view(
     token: &str,
     number: usize,
     t: &TrackRow,
-    data: &SharePageData,
+    by_track: &ByTrack<'_>,
     downloads: &DownloadPolicy,
     cover: ThumbSize,
     patterns_css: &mut String,
 ) -> TrackView {
-    let own_files = || data.files.iter().filter(|f| f.track_id == t.id);
+    let own_files = || by_track.files(&t.id).iter().copied();
     let artwork_url = text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id, cover));
     TrackView {
         pattern: artwork_url
@@ -364,13 +423,13 @@ fn track_view(
         title: t.title.trim().to_owned(),
         bpm: format_bpm(t.bpm),
         key: text(t.musical_key.as_deref()),
-        play_url: policy::playable_file(&data.files, &t.id, downloads.is_none())
+        play_url: policy::playable_file(own_files(), &t.id, downloads.is_none())
             .map(|_| format!("/s/{token}/play/{}", t.id)),
-        collaborators: data
-            .collaborators
+        collaborators: by_track
+            .collaborators(&t.id)
             .iter()
-            .filter(|c| c.track_id == t.id && !c.name.trim().is_empty())
-            .map(collaborator_view)
+            .filter(|c| !c.name.trim().is_empty())
+            .map(|c| collaborator_view(c))
             .collect(),
         downloads: {
             // One fixed order on every page: master, bounce, stems, project,
@@ -413,21 +472,37 @@ pub fn share_page(
         Layout::List => ThumbSize::Tile,
     };
     let mut patterns_css = String::new();
+    let by_track = ByTrack::of(data);
     let tracks: Vec<TrackView> = data
         .tracks
         .iter()
         .enumerate()
-        .map(|(i, t)| track_view(token, i + 1, t, data, &downloads, cover, &mut patterns_css))
+        .map(|(i, t)| {
+            track_view(
+                token,
+                i + 1,
+                t,
+                &by_track,
+                &downloads,
+                cover,
+                &mut patterns_css,
+            )
+        })
         .collect();
     let summary = format!(
         "{} by {}",
         count(tracks.len(), "track", "tracks"),
         producer.display_name
     );
+    let title = text(Some(&share.title)).unwrap_or_else(|| summary.clone());
+    let titled_card =
+        layout == Layout::Featured && tracks.first().is_some_and(|t| t.title == title);
     SharePageView {
         preview: origin.map(|origin| preview(token, data, &summary, origin)),
-        title: text(Some(&share.title)).unwrap_or_else(|| summary.clone()),
+        title,
         description: text(share.description.as_deref()),
+        titled_card,
+        has_tracks: !tracks.is_empty(),
         layout,
         theme: theme_view(&share.producer),
         producer,

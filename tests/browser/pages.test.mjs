@@ -4,15 +4,15 @@
 // onward) and the 404. Each has no axe-core violation at 390 and 1440 px,
 // is valid HTML for the Nu Html Checker, scrolls nowhere sideways and is
 // screenshot. The 20-track page's HTML, CSS and script as transferred
-// (gzip) stay under 30 KB; Lighthouse (mobile) scores the 1-track and the
-// 20-track page. Figures go to $BROWSER_OUT/figures.json.
+// (gzip) stay under 30 KB; Lighthouse (mobile, median of three runs)
+// scores the 1-track and the 20-track page. Figures go to $BROWSER_OUT/figures.json.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import lighthouse from "lighthouse";
-import { BASE, OUT, axe, launch, vnu } from "./support.mjs";
+import { BASE, OUT, axe, launch, screenshot, vnu } from "./support.mjs";
 import { catalogue } from "./catalogue.mjs";
 
 const WIDTHS = [390, 1440];
@@ -63,7 +63,7 @@ async function check(name, url, status) {
     assert.deepEqual(await axe(page), [], `axe on ${name} at ${width}px`);
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(scrollWidth <= width, `${name} scrolls sideways at ${width}px (${scrollWidth}px wide)`);
-    await page.screenshot({ path: `${OUT}/screenshots/${name}-${width}.png`, fullPage: true });
+    await screenshot(page, `${OUT}/screenshots/${name}-${width}.png`);
   }
   writeFileSync(`${OUT}/html/${name}.html`, await response.text());
   checked.push(`${OUT}/html/${name}.html`);
@@ -119,22 +119,35 @@ test("the 20-track page travels in under 30 KB (HTML, CSS and script, gzip)", as
   assert.ok(total < 30 * 1024, `${total} bytes`);
 });
 
+/// One Lighthouse run (mobile): each category's score out of 100, and the
+/// binary audits that failed.
+async function audit(url) {
+  const { lhr } = await lighthouse(url, {
+    port: LIGHTHOUSE_PORT,
+    output: "json",
+    logLevel: "error",
+    onlyCategories: ["performance", "accessibility", "best-practices"],
+  });
+  const scores = Object.fromEntries(
+    Object.entries(lhr.categories).map(([id, c]) => [id, Math.round(c.score * 100)]),
+  );
+  const failing = Object.values(lhr.audits)
+    .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary")
+    .map((a) => a.id);
+  return { scores, failing };
+}
+
 for (const [name, share] of [["1-track", "single"], ["20-track", "twenty"]]) {
   test(`Lighthouse (mobile) on the ${name} page`, async () => {
-    const { lhr } = await lighthouse(owners.light.shares[share].url, {
-      port: LIGHTHOUSE_PORT,
-      output: "json",
-      logLevel: "error",
-      onlyCategories: ["performance", "accessibility", "best-practices"],
-    });
-    const scores = Object.fromEntries(
-      Object.entries(lhr.categories).map(([id, c]) => [id, Math.round(c.score * 100)]),
-    );
-    figures[`lighthouse_${name}`] = scores;
-    const failing = Object.values(lhr.audits)
-      .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary")
-      .map((a) => a.id);
-    assert.ok(scores.performance >= 95, `performance ${scores.performance}`);
+    // Performance is timed on a shared 2-core machine: the median of three
+    // runs, as Lighthouse's own docs advise against its run-to-run variance.
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await audit(owners.light.shares[share].url));
+    const median = (id) => runs.map((r) => r.scores[id]).sort((a, b) => a - b)[1];
+    const scores = Object.fromEntries(["performance", "accessibility", "best-practices"].map((id) => [id, median(id)]));
+    figures[`lighthouse_${name}`] = { ...scores, performance_runs: runs.map((r) => r.scores.performance) };
+    const failing = [...new Set(runs.flatMap((r) => r.failing))];
+    assert.ok(scores.performance >= 95, `performance ${runs.map((r) => r.scores.performance)}`);
     assert.equal(scores.accessibility, 100, `accessibility: ${failing}`);
     assert.equal(scores["best-practices"], 100, `best practices: ${failing}`);
   });

@@ -11,7 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
-import { OUT, launch } from "./support.mjs";
+import { OUT, launch, screenshot } from "./support.mjs";
 import { catalogue } from "./catalogue.mjs";
 
 const SIZES = [
@@ -88,7 +88,7 @@ for (const size of SIZES) {
     const play = await page.getByRole("button", { name: "Play Daybreak" }).boundingBox();
     assert.ok(play.y + play.height <= size.height, `play button at ${play.y}px`);
     await playSeekAndKeys(page, "Daybreak");
-    await page.screenshot({ path: `${OUT}/screenshots/share-1-playing-${size.width}.png`, fullPage: true });
+    await screenshot(page, `${OUT}/screenshots/share-1-playing-${size.width}.png`);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -117,7 +117,7 @@ for (const size of SIZES) {
     await titled(page, "Parallel");
     await page.getByRole("button", { name: "Previous track" }).click();
     await titled(page, "Golden Mile");
-    await page.screenshot({ path: `${OUT}/screenshots/share-20-playing-${size.width}.png`, fullPage: true });
+    await screenshot(page, `${OUT}/screenshots/share-20-playing-${size.width}.png`);
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -174,7 +174,7 @@ test("a listen-only share plays the bounce and offers no download", async () => 
   await elapsedAbove(page, 0.3);
   assert.match(decodeURIComponent((await served).url()), /Night Drive \(bounce\)\.wav$/);
   assert.equal(await page.locator("a[download], a[href*='/files/']").count(), 0);
-  await page.screenshot({ path: `${OUT}/screenshots/share-listen-only-390.png`, fullPage: true });
+  await screenshot(page, `${OUT}/screenshots/share-listen-only-390.png`);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -50,6 +50,16 @@ export function launch(args = []) {
   return chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", ...args] });
 }
 
+/// A full-page screenshot with every track drawn: the page lays out and
+/// paints a long list only as it scrolls into view (`content-visibility`),
+/// which a screenshot of the whole page never does.
+export async function screenshot(page, path) {
+  await page.evaluate(() => {
+    for (const track of document.querySelectorAll(".tracks .track")) track.style.contentVisibility = "visible";
+  });
+  await page.screenshot({ path, fullPage: true });
+}
+
 /// axe-core's violations on the page as it is now, one line each.
 export async function axe(page) {
   await page.evaluate(AXE);
