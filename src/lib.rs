@@ -32,6 +32,7 @@ pub mod preview_image;
 pub mod render;
 pub mod routes;
 pub mod theme;
+pub mod throttle;
 pub mod vault;
 pub mod view;
 

@@ -47,6 +47,11 @@ pub enum ErrorPage {
     TooManySignIns {
         retry_after_s: u64,
     },
+    /// Too many downloads, ZIPs or connection attempts from this client in
+    /// a short time (`throttle`).
+    Throttled {
+        retry_after_s: u64,
+    },
 }
 
 impl ErrorPage {
@@ -58,7 +63,7 @@ impl ErrorPage {
             ErrorPage::Unavailable | ErrorPage::FilesUnavailable { .. } => 503,
             ErrorPage::Forbidden | ErrorPage::ConnectElsewhere | ErrorPage::FormRefused => 403,
             ErrorPage::TooLarge => 413,
-            ErrorPage::TooManySignIns { .. } => 429,
+            ErrorPage::TooManySignIns { .. } | ErrorPage::Throttled { .. } => 429,
             ErrorPage::ZipTooLarge | ErrorPage::AccountTaken => 409,
             ErrorPage::BadConnectLink | ErrorPage::ConnectDeclined => 400,
             ErrorPage::Connected => 200,
@@ -83,6 +88,7 @@ impl ErrorPage {
             ErrorPage::FormRefused => "This form could not be accepted",
             ErrorPage::TooLarge => "That was too much to send at once",
             ErrorPage::TooManySignIns { .. } => "Too many sign-in attempts",
+            ErrorPage::Throttled { .. } => "Too many requests at once",
         }
     }
 
@@ -129,6 +135,9 @@ impl ErrorPage {
                 "It came from another site, or from a page that was open before you signed in again. Nothing was changed. Go back, reload the page and try once more."
             }
             ErrorPage::TooLarge => "Nothing was changed. Send less at once, or shorten the longest texts.",
+            ErrorPage::Throttled { .. } => {
+                "So many came from your connection in a short time that we paused them for a minute. Nothing was downloaded or counted; please wait a moment and try again."
+            }
             ErrorPage::TooManySignIns { .. } => {
                 "For your account's safety, sign-ins from here are paused for a minute. Nothing is wrong with your account; try again shortly with the key exactly as you were given it."
             }
@@ -141,7 +150,8 @@ impl ErrorPage {
         match self {
             ErrorPage::Unavailable => Some(RETRY_AFTER_S),
             ErrorPage::FilesUnavailable { retry_after_s }
-            | ErrorPage::TooManySignIns { retry_after_s } => Some(retry_after_s),
+            | ErrorPage::TooManySignIns { retry_after_s }
+            | ErrorPage::Throttled { retry_after_s } => Some(retry_after_s),
             _ => None,
         }
     }

@@ -66,6 +66,15 @@ impl ApiError {
         )
     }
 
+    /// Too many failed authentications from this client (`throttle`).
+    pub fn throttled() -> ApiError {
+        ApiError::new(
+            429,
+            "rate_limited",
+            "Too many requests without a valid key from here; wait a minute",
+        )
+    }
+
     /// Missing and someone else's look the same, so ids reveal nothing.
     pub fn not_found() -> ApiError {
         ApiError::new(404, "not_found", "No such object")
@@ -116,6 +125,7 @@ impl ApiError {
         match self.status {
             401 => reply.with_header("www-authenticate", "Bearer"),
             503 => reply.with_header("retry-after", "5"),
+            429 => reply.with_header("retry-after", crate::throttle::RETRY_AFTER_S.to_string()),
             _ => reply,
         }
     }

@@ -9,6 +9,7 @@ use worker::{console_error, D1Database, Env};
 use super::dropbox::drive;
 use super::settings::{dropbox_app, public_origin};
 use super::store;
+use super::throttle;
 use super::visit::Visit;
 use crate::api::dropbox::connect_link;
 use crate::api::{self, ApiError};
@@ -21,6 +22,7 @@ use crate::http::Reply;
 use crate::model::ConnectionRow;
 use crate::pages::{self, ErrorPage};
 use crate::policy::Millis;
+use crate::throttle::{Limit, RETRY_AFTER_S};
 use crate::vault::Slot;
 
 /// `GET /api/dropbox/connect`: the link works only in a browser signed in
@@ -54,6 +56,12 @@ pub async fn start(
 /// brought by any other browser is refused (403) and links nothing.
 pub async fn callback(v: &Visit<'_>) -> Reply {
     let page = |kind| pages::error(kind, None, v.nonce);
+    let key = Limit::Callback.key(&throttle::client(v.req), "");
+    if throttle::over(v.env, Limit::Callback, key).await {
+        return page(ErrorPage::Throttled {
+            retry_after_s: RETRY_AFTER_S,
+        });
+    }
     let Ok(url) = v.req.url() else {
         return page(ErrorPage::BadConnectLink);
     };

@@ -6,6 +6,7 @@ use worker::{console_error, D1Database, Response, ResponseBody, Result};
 use super::dropbox;
 use super::respond::{respond, store_failed, stream, with_bytes};
 use super::store;
+use super::throttle;
 use super::thumbnails;
 use super::visit::Visit;
 use crate::art;
@@ -15,6 +16,7 @@ use crate::dropbox::thumbnails::ThumbSize;
 use crate::http::Reply;
 use crate::model::{file_name, FileRow, ShareRow};
 use crate::pages::{self, ErrorPage};
+use crate::throttle::{Limit, RETRY_AFTER_S};
 
 fn refused(refusal: Refusal<'_>, token: &str, nonce: &str) -> Reply {
     let owner = refusal.share.map(|s| &s.producer);
@@ -74,6 +76,25 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Response>
         Ok(found) => found,
         Err(refusal) => return respond(refused(refusal, token, v.nonce)),
     };
+    // Over the limit nothing is fetched and nothing counted; a folder's
+    // ZIP, which costs the producer's Dropbox a call, has a limit of its own.
+    let limit = if file.is_folder {
+        Limit::Zip
+    } else {
+        Limit::Download
+    };
+    let key = limit.key(&throttle::client(v.req), token);
+    if throttle::over(v.env, limit, key).await {
+        let page = ErrorPage::Throttled {
+            retry_after_s: RETRY_AFTER_S,
+        };
+        return respond(pages::error_in_share(
+            page,
+            Some(&target.share.producer),
+            Some(token),
+            v.nonce,
+        ));
+    }
     let name = file_name(&file.path);
     let fetched = match (file.is_folder, v.is_head()) {
         // A HEAD learns what it would get without Dropbox building a ZIP.

@@ -21,6 +21,7 @@ mod pages;
 mod respond;
 mod settings;
 mod store;
+mod throttle;
 mod thumbnails;
 mod visit;
 

@@ -7,11 +7,16 @@ use crate::support::{base, send_to, Body, Page, Producer};
 pub struct Browser {
     /// `name=value` of the session cookie, once signed in.
     pub cookie: Option<String>,
+    /// Its address, as Cloudflare would name it (`CF-Connecting-IP`).
+    client: String,
 }
 
 impl Browser {
     pub fn new() -> Browser {
-        Browser { cookie: None }
+        Browser {
+            cookie: None,
+            client: crate::support::new_client(),
+        }
     }
 
     /// A browser signed in to the console as `producer`.
@@ -33,7 +38,10 @@ impl Browser {
     }
 
     fn headers(&self) -> Vec<(&str, &str)> {
-        let mut headers = vec![("user-agent", crate::support::BROWSER)];
+        let mut headers = vec![
+            ("user-agent", crate::support::BROWSER),
+            ("cf-connecting-ip", self.client.as_str()),
+        ];
         if let Some(cookie) = &self.cookie {
             headers.push(("cookie", cookie));
         }

@@ -455,7 +455,7 @@ fn a_producer_without_dropbox_has_pages_but_no_files() {
 
 /// The share's statistics, once `expected` downloads have been recorded
 /// (they are written after each response, so they may trail it briefly).
-fn settled_downloads(producer: &Producer, share: &Value, expected: u64) -> Value {
+pub fn settled_downloads(producer: &Producer, share: &Value, expected: u64) -> Value {
     let deadline = Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let stats = details(producer, share)["stats"].clone();
@@ -507,12 +507,16 @@ fn every_successful_visitor_download_is_counted_exactly_once() {
     account.inject(json!([{"endpoint": "download_zip", "status": 500, "times": 10}]));
     assert_eq!(visit(&file(2)).status, 503);
 
-    // 200 visitors at once: every one is counted.
+    // 200 visitors at once, from 8 addresses as Cloudflare tells clients
+    // apart: every one is counted.
     std::thread::scope(|s| {
-        for _ in 0..8 {
-            s.spawn(|| {
+        for client in 0..8 {
+            let file = file(0);
+            s.spawn(move || {
+                let ip = format!("198.51.100.{client}");
+                let headers = [("user-agent", BROWSER), ("cf-connecting-ip", ip.as_str())];
                 for _ in 0..25 {
-                    assert_eq!(visit(&file(0)).status, 302);
+                    assert_eq!(send("GET", &file, &headers, Body::None).status, 302);
                 }
             });
         }

@@ -21,3 +21,4 @@ mod profile_page;
 mod share_page;
 mod standin;
 mod support;
+mod throttle;

@@ -5,10 +5,12 @@ use worker::{console_error, Context, D1Database, Env, Request};
 
 use super::connect;
 use super::settings::public_origin;
+use super::throttle;
 use crate::api::routes::{ApiRoute, Caller, Endpoint};
 use crate::api::{self, ApiError};
 use crate::http::Reply;
 use crate::policy::Millis;
+use crate::throttle::Limit;
 
 mod auth;
 pub mod body;
@@ -71,13 +73,23 @@ async fn dispatch(
     now: Millis,
 ) -> Result<Reply, ApiError> {
     let db = env.d1("DB")?;
-    let producer = match endpoint.caller() {
-        Caller::Anyone => String::new(),
-        Caller::Operator => {
-            auth::operator(req, env)?;
-            String::new()
+    let authenticated = match endpoint.caller() {
+        Caller::Anyone => Ok(String::new()),
+        Caller::Operator => auth::operator(req, env).map(|()| String::new()),
+        Caller::Producer => auth::producer(req, env, ctx, &db, now).await,
+    };
+    let producer = match authenticated {
+        Ok(producer) => producer,
+        // Only failures count, so a valid key always works, even from a
+        // client that is over the limit.
+        Err(e) if e.status == 401 => {
+            let key = Limit::ApiAuth.key(&throttle::client(req), "");
+            if throttle::over(env, Limit::ApiAuth, key).await {
+                return Err(ApiError::throttled());
+            }
+            return Err(e);
         }
-        Caller::Producer => auth::producer(req, env, ctx, &db, now).await?,
+        Err(e) => return Err(e),
     };
     let url = req.url()?;
     let call = Call {

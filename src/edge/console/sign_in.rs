@@ -5,6 +5,7 @@ use serde_json::json;
 use worker::{console_error, Request};
 
 use super::super::store::{keys, sessions};
+use super::super::throttle;
 use super::{Desk, Signed};
 use crate::console::forms::Form;
 use crate::console::pages;
@@ -12,10 +13,7 @@ use crate::console::session;
 use crate::crypto::{self, ApiKey};
 use crate::http::Reply;
 use crate::pages::ErrorPage;
-
-/// Failed sign-ins a client may make per minute (`wrangler.toml`).
-const LIMITER: &str = "SIGN_IN_LIMITER";
-const RETRY_AFTER_S: u64 = 60;
+use crate::throttle::{Limit, RETRY_AFTER_S};
 
 /// The sign-in form; `next` is where it continues once signed in.
 pub fn form(desk: &Desk<'_>, next: &str, failed: bool, status: u16) -> Reply {
@@ -45,7 +43,8 @@ pub async fn sign_in(desk: &Desk<'_>, req: &Request, form: &Form) -> Reply {
         }
     };
     let Some((producer, key_id)) = owner else {
-        if over_limit(desk, req).await {
+        let key = Limit::SignIn.key(&throttle::client(req), "");
+        if throttle::over(desk.env, Limit::SignIn, key).await {
             return desk.error(ErrorPage::TooManySignIns {
                 retry_after_s: RETRY_AFTER_S,
             });
@@ -83,30 +82,6 @@ async fn key_owner(desk: &Desk<'_>, key: &str) -> worker::Result<Option<(String,
     Ok(row
         .filter(|row| row.revoked_at.is_none() && crypto::matches_hash(key, &row.key_hash))
         .map(|row| (row.producer_id, key_id.to_owned())))
-}
-
-/// Counts a failed sign-in against the client (as Cloudflare names it);
-/// true once it is over the limit. Without the binding nothing is limited.
-async fn over_limit(desk: &Desk<'_>, req: &Request) -> bool {
-    let client = req
-        .headers()
-        .get("cf-connecting-ip")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "unknown".into());
-    match desk.env.rate_limiter(LIMITER) {
-        Ok(limiter) => match limiter.limit(format!("sign-in:{client}")).await {
-            Ok(outcome) => !outcome.success,
-            Err(e) => {
-                console_error!("console: rate limiter: {e}");
-                false
-            }
-        },
-        Err(e) => {
-            console_error!("console: no rate limiter bound: {e}");
-            false
-        }
-    }
 }
 
 /// `POST /console/sign-out` (this browser) and
