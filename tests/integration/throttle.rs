@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::standin::connected;
 use crate::support::{call, new_client, send, str_of, Body, BROWSER};
 
-fn from<'a>(ip: &'a str) -> [(&'a str, &'a str); 2] {
+fn from(ip: &str) -> [(&str, &str); 2] {
     [("user-agent", BROWSER), ("cf-connecting-ip", ip)]
 }
 
