@@ -1,7 +1,7 @@
 //! The visitor's request being served, and what every visitor handler needs
 //! with it.
 
-use worker::{Context, Env, Request};
+use worker::{Context, D1Database, D1DatabaseSession, D1SessionConstraint, Env, Request};
 
 use crate::policy::{self, Millis};
 
@@ -30,6 +30,14 @@ impl Visit<'_> {
                 .or_else(|| self.header("purpose"))
                 .as_deref(),
         )
+    }
+
+    /// Where this visitor's reads go: a D1 session that lets the nearest
+    /// read replica answer ("first-unconstrained"). A visitor never needs
+    /// a write made a moment ago elsewhere, and a replica is at most a few
+    /// seconds behind; writes (views, downloads, tokens) go to `db` itself.
+    pub fn reads(&self, db: &D1Database) -> worker::Result<D1DatabaseSession> {
+        db.with_session_constraint(D1SessionConstraint::FirstUnconstrained)
     }
 
     pub fn is_head(&self) -> bool {

@@ -32,17 +32,18 @@ fn downloads_and_zips_over_the_limit_get_a_429_and_count_nothing() {
 
     let (one, two, three) = (new_client(), new_client(), new_client());
     // A ZIP costs the producer's Dropbox a call: 10 a minute per client.
-    for _ in 0..10 {
-        assert_eq!(send("GET", &files[1], &from(&one), Body::None).status, 200);
-    }
-    let zips = account.calls("download_zip");
-    let refused = send("GET", &files[1], &from(&one), Body::None);
-    assert_eq!(refused.status, 429);
+    // The binding counts in fixed one-minute windows, so a burst may span
+    // two of them: of 25, at most 20 get through, and the rest are refused.
+    let zips_before = account.calls("download_zip");
+    let answers = burst(&files[1], &one, 25);
+    let zips = served(&answers, 200);
+    assert!((10..=20).contains(&zips), "{zips} ZIPs of 25");
+    let refused = answers.iter().find(|p| p.status == 429).expect("a 429");
     assert_eq!(refused.header("retry-after"), Some("60"));
     assert!(refused.has("Too many requests at once"));
     assert!(refused.has(&format!(r#"href="/s/{token}">Back to the share"#)));
     assert_eq!(
-        account.calls("download_zip"),
+        account.calls("download_zip") - zips_before,
         zips,
         "no Dropbox call over the limit"
     );
@@ -50,22 +51,28 @@ fn downloads_and_zips_over_the_limit_get_a_429_and_count_nothing() {
     assert_eq!(send("GET", &files[1], &from(&two), Body::None).status, 200);
 
     // Files: 120 a minute per client and share.
-    for _ in 0..120 {
-        assert_eq!(
-            send("GET", &files[0], &from(&three), Body::None).status,
-            302
-        );
-    }
-    assert_eq!(
-        send("GET", &files[0], &from(&three), Body::None).status,
-        429
-    );
+    let answers = burst(&files[0], &three, 250);
+    let links = served(&answers, 302);
+    assert!((120..=240).contains(&links), "{links} files of 250");
+    assert_eq!(served(&answers, 429), 250 - links);
 
-    let stats = crate::downloads::settled_downloads(&producer, &share, 131);
+    let expected = (zips + 1 + links) as u64;
+    let stats = crate::downloads::settled_downloads(&producer, &share, expected);
     assert_eq!(
-        stats["total_downloads"], 131,
+        stats["total_downloads"], expected,
         "only what was served counts: {stats}"
     );
+}
+
+/// `n` requests for `path` from `client`, one after another.
+fn burst(path: &str, client: &str, n: usize) -> Vec<crate::support::Page> {
+    (0..n)
+        .map(|_| send("GET", path, &from(client), Body::None))
+        .collect()
+}
+
+fn served(answers: &[crate::support::Page], status: u16) -> usize {
+    answers.iter().filter(|p| p.status == status).count()
 }
 
 #[test]
@@ -76,11 +83,13 @@ fn failed_api_keys_are_throttled_but_a_valid_key_always_works() {
         ("cf-connecting-ip", client.as_str()),
         ("authorization", "Bearer sp.nope.nope"),
     ];
-    for _ in 0..30 {
-        assert_eq!(send("GET", "/api/me", &ip, Body::None).status, 401);
-    }
-    let refused = send("GET", "/api/me", &ip, Body::None);
-    assert_eq!(refused.status, 429);
+    // 30 a minute, counted in fixed windows: of 70, at most 60 are 401s.
+    let answers: Vec<_> = (0..70)
+        .map(|_| send("GET", "/api/me", &ip, Body::None))
+        .collect();
+    let failed = served(&answers, 401);
+    assert!((30..=60).contains(&failed), "{failed} of 70");
+    let refused = answers.iter().find(|p| p.status == 429).expect("a 429");
     assert_eq!(refused.header("retry-after"), Some("60"));
     assert_eq!(refused.json()["error"]["code"], "rate_limited");
     let bearer = format!("Bearer {}", producer.key);
@@ -97,11 +106,9 @@ fn failed_api_keys_are_throttled_but_a_valid_key_always_works() {
 fn oauth_callbacks_are_throttled_per_client() {
     let path = "/oauth/dropbox/callback?code=c&state=not-a-state";
     let client = new_client();
-    for _ in 0..10 {
-        assert_eq!(send("GET", path, &from(&client), Body::None).status, 400);
-    }
-    let refused = send("GET", path, &from(&client), Body::None);
-    assert_eq!(refused.status, 429);
+    let answers = burst(path, &client, 25);
+    assert!((10..=20).contains(&served(&answers, 400)));
+    let refused = answers.iter().find(|p| p.status == 429).expect("a 429");
     assert_eq!(refused.header("retry-after"), Some("60"));
     assert!(refused.has("Too many requests at once"));
 }

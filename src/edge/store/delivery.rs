@@ -3,10 +3,10 @@
 //! trip). Files and tracks are found only through the share's live tracks,
 //! so an id from another share finds nothing.
 
-use worker::{D1Database, Result};
+use worker::Result;
 
 use super::pages::{file_columns, live_tracks_of_token, track_columns, SHARE_BY_TOKEN};
-use super::{batch, first, SqlValue};
+use super::{batch, first, Runs, SqlValue};
 use crate::model::DeliveryData;
 
 const CONNECTION: &str = "\
@@ -28,22 +28,22 @@ const TRACK_FILES: &str = live_tracks_of_token!(
 const TRACK: &str = live_tracks_of_token!(track_columns!(), "", " AND t.id = ?2");
 
 /// The one file asked for.
-pub async fn file(db: &D1Database, token: &str, file_id: &str) -> Result<DeliveryData> {
+pub async fn file(db: &impl Runs, token: &str, file_id: &str) -> Result<DeliveryData> {
     load(db, token, FILE, file_id, false).await
 }
 
 /// Every file of the track, in order: the player picks one.
-pub async fn track_files(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
+pub async fn track_files(db: &impl Runs, token: &str, track_id: &str) -> Result<DeliveryData> {
     load(db, token, TRACK_FILES, track_id, false).await
 }
 
 /// The track, for its artwork.
-pub async fn track(db: &D1Database, token: &str, track_id: &str) -> Result<DeliveryData> {
+pub async fn track(db: &impl Runs, token: &str, track_id: &str) -> Result<DeliveryData> {
     load(db, token, TRACK, track_id, true).await
 }
 
 async fn load(
-    db: &D1Database,
+    db: &impl Runs,
     token: &str,
     target_sql: &str,
     id: &str,

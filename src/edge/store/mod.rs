@@ -4,7 +4,7 @@
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result, Result};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result, Result};
 
 pub mod delivery;
 pub mod dropbox;
@@ -99,6 +99,36 @@ impl Columns {
     }
 }
 
+/// What runs statements: the database itself, whose primary sees every
+/// write at once (the API, the console, every write), or a session of it,
+/// which lets the nearest read replica answer (visitors' reads, see
+/// `edge::visit`).
+pub trait Runs {
+    fn prepare(&self, sql: &str) -> D1PreparedStatement;
+    #[allow(async_fn_in_trait)] // used only inside this crate, never boxed
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>>;
+}
+
+impl Runs for D1Database {
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        D1Database::prepare(self, sql)
+    }
+
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        D1Database::batch(self, statements).await
+    }
+}
+
+impl Runs for D1DatabaseSession {
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        D1DatabaseSession::prepare(self, sql)
+    }
+
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        D1DatabaseSession::batch(self, statements).await
+    }
+}
+
 fn js(value: &SqlValue) -> JsValue {
     match value {
         SqlValue::Null => JsValue::NULL,
@@ -110,7 +140,7 @@ fn js(value: &SqlValue) -> JsValue {
     }
 }
 
-fn statement(db: &D1Database, sql: &str, args: &[SqlValue]) -> Result<D1PreparedStatement> {
+fn statement(db: &impl Runs, sql: &str, args: &[SqlValue]) -> Result<D1PreparedStatement> {
     db.prepare(sql)
         .bind(&args.iter().map(js).collect::<Vec<_>>())
 }
@@ -120,7 +150,7 @@ type Owned = (String, Vec<SqlValue>);
 
 /// Runs statements in one round trip and one transaction.
 async fn batch<const N: usize>(
-    db: &D1Database,
+    db: &impl Runs,
     statements: [(&str, &[SqlValue]); N],
 ) -> Result<[D1Result; N]> {
     run_all(db, statements).await
@@ -143,7 +173,7 @@ async fn batch_then_read<const N: usize>(
 
 /// Prepares and runs statements as one batch; answers the last `N` results.
 async fn run_all<'a, const N: usize>(
-    db: &D1Database,
+    db: &impl Runs,
     statements: impl IntoIterator<Item = (&'a str, &'a [SqlValue])>,
 ) -> Result<[D1Result; N]> {
     let prepared = statements

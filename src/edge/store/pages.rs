@@ -1,8 +1,8 @@
 //! What visitors' pages load: one batch per page, keyed by the address.
 
-use worker::{D1Database, Result};
+use worker::Result;
 
-use super::{batch, first, SqlValue};
+use super::{batch, first, Runs, SqlValue};
 use crate::model::{ProfileData, SharePageData};
 
 /// How every visitor statement resolves a token: `s` is the share whose
@@ -61,7 +61,7 @@ const COLLABORATORS_BY_TOKEN: &str = live_tracks_of_token!(
     " ORDER BY st.position, c.position"
 );
 
-pub async fn share_page(db: &D1Database, token: &str) -> Result<Option<SharePageData>> {
+pub async fn share_page(db: &impl Runs, token: &str) -> Result<Option<SharePageData>> {
     let token = &[SqlValue::from(token)];
     let [share, tracks, files, collaborators] = batch(
         db,
@@ -103,7 +103,7 @@ WHERE p.handle = ?1 AND s.on_profile = 1 AND s.revoked_at IS NULL
 ORDER BY s.created_at DESC
 LIMIT 100";
 
-pub async fn profile(db: &D1Database, handle: &str) -> Result<Option<ProfileData>> {
+pub async fn profile(db: &impl Runs, handle: &str) -> Result<Option<ProfileData>> {
     let handle = &[SqlValue::from(handle)];
     let [producer, shares] = batch(
         db,
