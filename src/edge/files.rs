@@ -51,7 +51,7 @@ async fn link(
 /// `GET /s/{token}/play/{track_id}`: never counted, allowed for any share.
 pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Response> {
     let db = v.env.d1("DB")?;
-    let data = match store::delivery::track_files(&v.reads(&db)?, token, track_id).await {
+    let data = match store::delivery::track_files(&v.reads(&db), token, track_id).await {
         Ok(data) => data,
         Err(e) => return respond(store_failed(e, v.nonce)),
     };
@@ -68,7 +68,7 @@ pub async fn play(v: &Visit<'_>, token: &str, track_id: &str) -> Result<Response
 /// folder; a visitor's successful GET is one download event.
 pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Response> {
     let db = v.env.d1("DB")?;
-    let data = match store::delivery::file(&v.reads(&db)?, token, file_id).await {
+    let data = match store::delivery::file(&v.reads(&db), token, file_id).await {
         Ok(data) => data,
         Err(e) => return respond(store_failed(e, v.nonce)),
     };
@@ -146,7 +146,7 @@ pub async fn artwork(
     size: ThumbSize,
 ) -> Result<Response> {
     let db = v.env.d1("DB")?;
-    let data = match store::delivery::track(&v.reads(&db)?, token, track_id).await {
+    let data = match store::delivery::track(&v.reads(&db), token, track_id).await {
         Ok(data) => data,
         Err(e) => return respond(store_failed(e, v.nonce)),
     };

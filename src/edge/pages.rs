@@ -13,23 +13,21 @@ use crate::policy;
 /// `GET /s/{token}`.
 pub async fn share(v: &Visit<'_>, token: &str) -> Result<Response> {
     let db = v.env.d1("DB")?;
-    respond(
-        match store::pages::share_page(&v.reads(&db)?, token).await {
-            Ok(data) => {
-                if let Some(data) = &data {
-                    record_view(v, data);
-                }
-                pages::share(token, data.as_ref(), v.now, v.origin().as_deref(), v.nonce)
+    respond(match store::pages::share_page(&v.reads(&db), token).await {
+        Ok(data) => {
+            if let Some(data) = &data {
+                record_view(v, data);
             }
-            Err(e) => store_failed(e, v.nonce),
-        },
-    )
+            pages::share(token, data.as_ref(), v.now, v.origin().as_deref(), v.nonce)
+        }
+        Err(e) => store_failed(e, v.nonce),
+    })
 }
 
 /// `GET /u/{handle}`.
 pub async fn profile(v: &Visit<'_>, handle: &str) -> Result<Response> {
     let db = v.env.d1("DB")?;
-    respond(match store::pages::profile(&v.reads(&db)?, handle).await {
+    respond(match store::pages::profile(&v.reads(&db), handle).await {
         Ok(data) => pages::profile(data.as_ref(), v.now, v.nonce),
         Err(e) => store_failed(e, v.nonce),
     })

@@ -1,8 +1,9 @@
 //! The visitor's request being served, and what every visitor handler needs
 //! with it.
 
-use worker::{Context, D1Database, D1DatabaseSession, D1SessionConstraint, Env, Request};
+use worker::{console_error, Context, D1Database, D1SessionConstraint, Env, Request};
 
+use super::store::Reads;
 use crate::policy::{self, Millis};
 
 pub struct Visit<'a> {
@@ -36,8 +37,15 @@ impl Visit<'_> {
     /// read replica answer ("first-unconstrained"). A visitor never needs
     /// a write made a moment ago elsewhere, and a replica is at most a few
     /// seconds behind; writes (views, downloads, tokens) go to `db` itself.
-    pub fn reads(&self, db: &D1Database) -> worker::Result<D1DatabaseSession> {
-        db.with_session_constraint(D1SessionConstraint::FirstUnconstrained)
+    /// Without sessions (logged) the primary answers, as before.
+    pub fn reads<'d>(&self, db: &'d D1Database) -> Reads<'d> {
+        match db.with_session_constraint(D1SessionConstraint::FirstUnconstrained) {
+            Ok(session) => Reads::Nearest(session),
+            Err(e) => {
+                console_error!("store: no D1 session, reading from the primary: {e}");
+                Reads::Primary(db)
+            }
+        }
     }
 
     pub fn is_head(&self) -> bool {

@@ -129,6 +129,29 @@ impl Runs for D1DatabaseSession {
     }
 }
 
+/// Where visitors' reads go: a session that lets the nearest read replica
+/// answer, or the primary when the runtime could not open one.
+pub enum Reads<'a> {
+    Nearest(D1DatabaseSession),
+    Primary(&'a D1Database),
+}
+
+impl Runs for Reads<'_> {
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        match self {
+            Reads::Nearest(session) => session.prepare(sql),
+            Reads::Primary(db) => db.prepare(sql),
+        }
+    }
+
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>> {
+        match self {
+            Reads::Nearest(session) => session.batch(statements).await,
+            Reads::Primary(db) => db.batch(statements).await,
+        }
+    }
+}
+
 fn js(value: &SqlValue) -> JsValue {
     match value {
         SqlValue::Null => JsValue::NULL,
