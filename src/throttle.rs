@@ -15,7 +15,8 @@ pub enum Limit {
     /// Folder ZIPs per client and share: 10 a minute. Each costs the
     /// producer's Dropbox a `download_zip` call.
     Zip,
-    /// Failed API authentications per client: 30 a minute.
+    /// Failed API authentications per client: 30 a minute. Only a key
+    /// presented and refused counts; a request with none costs no lookup.
     ApiAuth,
     /// Dropbox OAuth callbacks per client: 10 a minute.
     Callback,

@@ -80,9 +80,10 @@ async fn dispatch(
     };
     let producer = match authenticated {
         Ok(producer) => producer,
-        // Only failures count, so a valid key always works, even from a
-        // client that is over the limit.
-        Err(e) if e.status == 401 => {
+        // Only a credential that fails counts (guessing needs one; a
+        // request with none costs no lookup), so a valid key always works,
+        // even from a client that is over the limit.
+        Err(e) if e.status == 401 && req.headers().has("authorization").unwrap_or(false) => {
             let key = Limit::ApiAuth.key(&throttle::client(req), "");
             if throttle::over(env, Limit::ApiAuth, key).await {
                 return Err(ApiError::throttled());
