@@ -33,10 +33,25 @@ pub struct Pattern {
     pub discs: [Disc; 3],
 }
 
+/// How many patterns there are. A seed always shows the same one, and the
+/// stylesheet carries them all (`palette_css`), so a page of tracks
+/// without covers costs no style of its own.
+pub const PATTERNS: u64 = 32;
+
+/// Which of the patterns a seed shows.
+pub fn variant(seed: &str) -> u64 {
+    fnv1a(seed.as_bytes()) % PATTERNS
+}
+
 pub fn pattern(seed: &str) -> Pattern {
-    let h = fnv1a(seed.as_bytes());
+    pattern_of(variant(seed))
+}
+
+fn pattern_of(variant: u64) -> Pattern {
+    let h = fnv1a(&variant.to_le_bytes());
     let bits = |shift: u32, modulo: u64| (h >> shift) % modulo;
-    let hue = bits(0, 360);
+    // Hues spread evenly round the wheel: no two patterns share a colour.
+    let hue = variant * 360 / PATTERNS;
     let disc = |i: u32| Disc {
         cx: bits(20 + i * 8, 100),
         cy: bits(24 + i * 8, 100),
@@ -86,18 +101,23 @@ pub fn placeholder_svg(seed: &str) -> String {
     )
 }
 
-/// The same pattern as a CSS rule for the elements of class `class`:
-/// gradients only, so a page shows any number of patterns without markup of
-/// their own (the stylesheet draws the note over them). Only numbers reach
-/// the rule, never the seed.
-pub fn pattern_css(seed: &str, class: &str) -> String {
+/// Every pattern as a CSS rule for its class (`pt{variant}`), for the
+/// stylesheet: gradients only, so a page shows any number of patterns
+/// without markup of their own (the stylesheet draws the note over them).
+pub fn palette_css() -> String {
+    (0..PATTERNS)
+        .map(|v| pattern_css(&pattern_of(v), &format!("pt{v}")))
+        .collect()
+}
+
+fn pattern_css(p: &Pattern, class: &str) -> String {
     let Pattern {
         hue,
         hue2,
         angle,
         discs,
         ..
-    } = pattern(seed);
+    } = p;
     // CSS lists backgrounds top first; the SVG draws its discs bottom first.
     let mut layers: Vec<String> = discs
         .iter()
@@ -126,6 +146,7 @@ mod tests {
     #[test]
     fn same_seed_same_picture_other_seed_other_picture() {
         assert_eq!(placeholder_svg("trk_a"), placeholder_svg("trk_a"));
+        assert_ne!(variant("trk_a"), variant("trk_b"));
         assert_ne!(placeholder_svg("trk_a"), placeholder_svg("trk_b"));
     }
 
@@ -138,20 +159,35 @@ mod tests {
 
     #[test]
     fn the_css_pattern_is_the_svgs_in_gradients() {
-        let css = pattern_css("trk_a", "pt-1");
         let p = pattern("trk_a");
-        assert!(css.starts_with(".pt-1{background:radial-gradient("));
-        assert_eq!(css.matches("radial-gradient(").count(), 3);
+        let class = format!("pt{}", variant("trk_a"));
+        let css = palette_css();
+        let rule = css
+            .split_inclusive("))}")
+            .find(|rule| rule.starts_with(&format!(".{class}{{")))
+            .expect("the seed's class has a rule");
+        assert!(rule.starts_with(&format!(".{class}{{background:radial-gradient(")));
+        assert_eq!(rule.matches("radial-gradient(").count(), 3);
         let d = p.discs[2];
         let top = format!("radial-gradient({}% {}% at {}% {}%,", d.r, d.r, d.cx, d.cy);
-        assert!(css.contains(&top), "the last disc is on top: {css}");
-        assert!(css.ends_with(&format!(
+        assert!(rule.contains(&top), "the last disc is on top: {rule}");
+        assert!(rule.ends_with(&format!(
             "linear-gradient({}deg,hsl({} 70% 45%),hsl({} 75% 25%))}}",
             90 + p.angle,
             p.hue,
             p.hue2
         )));
-        assert!(!pattern_css("<x>", "pt-2").contains('<'));
+    }
+
+    #[test]
+    fn every_pattern_has_its_own_colour_and_rule() {
+        let css = palette_css();
+        let hues: std::collections::HashSet<u64> =
+            (0..PATTERNS).map(|v| pattern_of(v).hue).collect();
+        assert_eq!(hues.len() as u64, PATTERNS);
+        for v in 0..PATTERNS {
+            assert_eq!(css.matches(&format!(".pt{v}{{")).count(), 1, "pt{v}");
+        }
     }
 
     #[test]

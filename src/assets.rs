@@ -2,18 +2,25 @@
 //! carries a hash of its content, so browsers may cache it forever and a new
 //! release is picked up at once.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use crate::art::fnv1a;
+use crate::art::{self, fnv1a};
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Asset {
     pub path: String,
     pub content_type: &'static str,
-    pub body: &'static str,
+    pub body: Cow<'static, str>,
 }
 
-fn hashed(stem: &str, ext: &str, content_type: &'static str, body: &'static str) -> Asset {
+fn hashed(
+    stem: &str,
+    ext: &str,
+    content_type: &'static str,
+    body: impl Into<Cow<'static, str>>,
+) -> Asset {
+    let body = body.into();
     Asset {
         path: format!("/assets/{stem}.{:016x}.{ext}", fnv1a(body.as_bytes())),
         content_type,
@@ -21,6 +28,7 @@ fn hashed(stem: &str, ext: &str, content_type: &'static str, body: &'static str)
     }
 }
 
+/// The visitors' stylesheet, with every generated pattern (`art`).
 pub fn stylesheet() -> &'static Asset {
     static CSS: OnceLock<Asset> = OnceLock::new();
     CSS.get_or_init(|| {
@@ -28,7 +36,7 @@ pub fn stylesheet() -> &'static Asset {
             "app",
             "css",
             "text/css; charset=utf-8",
-            include_str!("../templates/assets/app.css"),
+            include_str!("../templates/assets/app.css").to_owned() + &art::palette_css(),
         )
     })
 }

@@ -9,30 +9,43 @@
 
 use std::fmt::Write;
 
-use crate::view::{CollaboratorView, TrackView};
+use crate::dropbox::thumbnails::ThumbSize;
+use crate::view::{art_url, CollaboratorView, Cover, TrackView};
 
 /// Escapes text for HTML content and quoted attributes: `&`, `<`, `>` and
 /// both quotes, nothing else (an escaped `/` protects nothing and bloats
 /// every URL).
 pub fn escape<W: Write>(text: &str, out: &mut W) -> std::fmt::Result {
     // The five are ASCII, so scanning bytes finds them without decoding
-    // UTF-8, and every cut falls on a character boundary.
+    // UTF-8, and every cut falls on a character boundary. Most text has
+    // none: one table lookup a byte, then one copy.
     let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
+    let bytes = text.as_bytes();
+    while let Some(found) = bytes[start..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        let at = start + found;
+        out.write_str(&text[start..at])?;
+        out.write_str(match bytes[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        out.write_str(&text[start..i])?;
-        out.write_str(entity)?;
-        start = i + 1;
+            _ => "&#x27;",
+        })?;
+        start = at + 1;
     }
     out.write_str(&text[start..])
 }
+
+/// The bytes `escape` replaces.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
 
 /// Appends `value` escaped (writing to a `String` cannot fail).
 fn text(out: &mut String, value: &str) {
@@ -63,9 +76,8 @@ pub fn avatar(out: &mut String, initials: &str, url: Option<&str>, size: &str) {
         &[
             Raw(r#"<span class="avatar avatar-"#),
             Text(size),
-            Raw(r#"" aria-hidden="true"><span class="initials">"#),
+            Raw(r#"" aria-hidden="true">"#),
             Text(initials),
-            Raw("</span>"),
         ],
     );
     if let Some(url) = url {
@@ -83,14 +95,16 @@ pub fn avatar(out: &mut String, initials: &str, url: Option<&str>, size: &str) {
     out.push_str("</span>");
 }
 
-/// A cover (decorative: the title is written beside it), else the
-/// pattern class of the page's style element.
-pub fn artwork(out: &mut String, url: Option<&str>, pattern: Option<&str>, size: &str) {
+/// A cover (decorative: the title is written beside it, and `alt=""`
+/// keeps it out of the accessibility tree), else its pattern (a class of
+/// the stylesheet, `art::palette_css`).
+pub fn artwork(out: &mut String, url: Option<&str>, pattern: Option<u64>, size: &str) {
     push(out, &[Raw(r#"<div class="art art-"#), Text(size)]);
     if let Some(pattern) = pattern {
-        push(out, &[Raw(" pattern "), Text(pattern)]);
+        out.push_str(" pattern pt");
+        number_to(out, pattern);
     }
-    out.push_str(r#"" aria-hidden="true">"#);
+    out.push_str(r#"">"#);
     if let Some(url) = url {
         push(
             out,
@@ -113,7 +127,7 @@ fn details(out: &mut String, track: &TrackView) {
         push(
             out,
             &[
-                Raw(r#"<div class="chip"><dt>Tempo</dt><dd>"#),
+                Raw(r#"<div><dt>Tempo</dt><dd>"#),
                 Text(bpm),
                 Raw(" BPM</dd></div>"),
             ],
@@ -123,7 +137,7 @@ fn details(out: &mut String, track: &TrackView) {
         push(
             out,
             &[
-                Raw(r#"<div class="chip"><dt>Key</dt><dd>"#),
+                Raw(r#"<div><dt>Key</dt><dd>"#),
                 Text(key),
                 Raw("</dd></div>"),
             ],
@@ -133,87 +147,97 @@ fn details(out: &mut String, track: &TrackView) {
 }
 
 /// The native player, the page's base without JavaScript (`player.js`
-/// turns the players into one). A listen-only share's offers no download
-/// in the browser's menu and no fallback link to the file.
-fn player(out: &mut String, track: &TrackView, listen_only: bool) {
-    let Some(play) = &track.play_url else { return };
-    out.push_str(r#"<audio class="player" controls preload="none""#);
+/// turns the players into one); every browser in use plays `<audio>`, so
+/// it carries no fallback. A listen-only share's offers no download in the
+/// browser's menu. Names refer to the track's title (`aria-labelledby`),
+/// which is written once per track.
+fn player(out: &mut String, token: &str, track: &TrackView, listen_only: bool) {
+    if !track.playable {
+        return;
+    }
+    out.push_str(r#"<audio controls preload="none""#);
     if listen_only {
         out.push_str(r#" controlslist="nodownload""#);
     }
     push(
         out,
         &[
-            Raw(r#" src=""#),
-            Text(play),
-            Raw(r#"" aria-label="Play "#),
-            Text(&track.title),
-            Raw(r#"" data-title=""#),
-            Text(&track.title),
-            Raw(r#"" data-art=""#),
-            Text(track.artwork_url.as_deref().unwrap_or("")),
-            Raw(r#"">"#),
+            Raw(r#" src="/s/"#),
+            Text(token),
+            Raw("/play/"),
+            Text(track.id),
+            Raw(r#"""#),
         ],
     );
-    if !listen_only {
-        push(
-            out,
-            &[
-                Raw(r#"<a href=""#),
-                Text(play),
-                Raw(r#"">Listen to "#),
-                Text(&track.title),
-                Raw("</a>"),
-            ],
-        );
+    // Named by its title alone: without JavaScript the control says
+    // what it does, and with it, `player.js` puts a "Play" button here.
+    out.push_str(r#" aria-labelledby="t"#);
+    number_to(out, track.number as u64);
+    out.push_str(r#""></audio>"#);
+}
+
+/// The ids of the words track names start with, written once a page by
+/// `TrackList::labels`.
+const LABEL_DOWNLOADS: &str = "l-dl";
+const LABEL_CREDITS: &str = "l-cr";
+
+/// ` aria-labelledby="{word} t{number}"`: the word, then the title.
+fn labelled_by(out: &mut String, word: &str, number: usize) {
+    push(out, &[Raw(r#" aria-labelledby=""#), Raw(word), Raw(" t")]);
+    number_to(out, number as u64);
+    out.push('"');
+}
+
+/// Appends `n` in decimal (without `fmt`'s machinery: this runs several
+/// times per track).
+fn number_to(out: &mut String, n: impl Into<u64>) {
+    let mut digits = [0u8; 20];
+    let mut n: u64 = n.into();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    out.push_str("</audio>");
+    // ASCII digits only, so always UTF-8.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// One button per file the share allows. While the owner's Dropbox cannot
 /// serve, buttons show what exists but lead nowhere: a link that fails is
 /// worse than a clear "not now". The list's name says whose files these
 /// are, so each button need not repeat the title.
-fn downloads(out: &mut String, track: &TrackView, ready: bool) {
+fn downloads(out: &mut String, token: &str, track: &TrackView, ready: bool) {
     if track.downloads.is_empty() {
         return;
     }
-    push(
-        out,
-        &[
-            Raw(r#"<ul class="downloads" aria-label="Downloads for "#),
-            Text(&track.title),
-            Raw(r#"">"#),
-        ],
-    );
+    out.push_str(r#"<ul class="downloads""#);
+    labelled_by(out, LABEL_DOWNLOADS, track.number);
+    out.push('>');
     for d in &track.downloads {
         if ready {
             push(
                 out,
                 &[
-                    Raw(r#"<li><a class="btn" href=""#),
-                    Text(&d.url),
+                    Raw(r#"<li><a href="/s/"#),
+                    Text(token),
+                    Raw("/files/"),
+                    Text(d.file_id),
                     Raw(r#"" download>"#),
                 ],
             );
         } else {
-            out.push_str(r#"<li><span class="btn btn-off" aria-disabled="true">"#);
+            out.push_str(r#"<li><span class="btn-off" aria-disabled="true">"#);
         }
-        push(
-            out,
-            &[
-                Raw(
-                    r##"<svg class="icon" aria-hidden="true" focusable="false"><use href="#i-download"/></svg><span>"##,
-                ),
-                Text(&d.label),
-                Raw("</span>"),
-            ],
-        );
-        if let Some(format) = &d.format {
-            push(
-                out,
-                &[Raw(r#"<span class="fmt">"#), Text(format), Raw("</span>")],
-            );
+        push(out, &[Raw("<span>"), Text(d.label), Raw("</span>")]);
+        if !d.format.is_empty() {
+            // Letters, digits, spaces and "·": nothing to escape.
+            out.push_str(r#"<span class="fmt">"#);
+            let _ = write!(out, "{}", d.format);
+            out.push_str("</span>");
         }
         out.push_str(if ready {
             "</a></li>"
@@ -225,21 +249,24 @@ fn downloads(out: &mut String, track: &TrackView, ready: bool) {
 }
 
 fn collaborator(out: &mut String, c: &CollaboratorView) {
-    out.push_str(r#"<li class="collab">"#);
-    avatar(out, &c.initials, c.avatar_url.as_deref(), "xs");
+    out.push_str("<li>");
+    avatar(out, c.initials.as_str(), c.avatar_url.as_deref(), "xs");
     out.push_str(r#"<span class="collab-name">"#);
     match &c.url {
         Some(url) => push(
             out,
             &[
+                // A new tab keeps the music playing; it gets no opener
+                // (the default for `_blank`) and no referrer (the page's
+                // Referrer-Policy).
                 Raw(r#"<a href=""#),
                 Text(url),
-                Raw(r#"" rel="noopener noreferrer" target="_blank">"#),
-                Text(&c.name),
+                Raw(r#"" target="_blank">"#),
+                Text(c.name),
                 Raw("</a>"),
             ],
         ),
-        None => text(out, &c.name),
+        None => text(out, c.name),
     }
     if let Some(role) = &c.role {
         push(
@@ -254,14 +281,9 @@ fn collaborators(out: &mut String, track: &TrackView) {
     if track.collaborators.is_empty() {
         return;
     }
-    push(
-        out,
-        &[
-            Raw(r#"<ul class="collabs" aria-label="Collaborators on "#),
-            Text(&track.title),
-            Raw(r#"">"#),
-        ],
-    );
+    out.push_str(r#"<ul class="collabs""#);
+    labelled_by(out, LABEL_CREDITS, track.number);
+    out.push('>');
     for c in &track.collaborators {
         collaborator(out, c);
     }
@@ -270,7 +292,9 @@ fn collaborators(out: &mut String, track: &TrackView) {
 
 /// What a page's tracks are shown with.
 pub struct TrackList<'a> {
-    pub tracks: &'a [TrackView],
+    /// The share's token, which every address on the page starts with.
+    pub token: &'a str,
+    pub tracks: &'a [TrackView<'a>],
     /// Whether the owner's Dropbox can serve now.
     pub ready: bool,
     pub listen_only: bool,
@@ -284,26 +308,17 @@ impl TrackList<'_> {
         let Some(track) = self.tracks.first() else {
             return;
         };
+        Self::labels(out);
         out.push_str(r#"<article class="featured">"#);
-        artwork(
-            out,
-            track.artwork_url.as_deref(),
-            track.pattern.as_deref(),
-            "xl",
-        );
+        self.artwork(out, track, ThumbSize::Large, "xl");
         let heading = if title_is_heading { "h1" } else { "h2" };
-        push(
+        let _ = write!(
             out,
-            &[
-                Raw(r#"<div class="featured-body"><"#),
-                Raw(heading),
-                Raw(r#" class="track-title">"#),
-                Text(&track.title),
-                Raw("</"),
-                Raw(heading),
-                Raw(">"),
-            ],
+            r#"<div class="featured-body"><{heading} class="track-title" id="t{}">"#,
+            track.number
         );
+        text(out, track.title);
+        let _ = write!(out, "</{heading}>");
         details(out, track);
         self.listening(out, track);
         out.push_str("</div></article>");
@@ -311,22 +326,17 @@ impl TrackList<'_> {
 
     /// Several tracks as a numbered list of cards.
     pub fn list(&self, out: &mut String) {
+        Self::labels(out);
         out.push_str(r#"<ol class="tracks">"#);
         for track in self.tracks {
             out.push_str(r#"<li class="track">"#);
-            artwork(
-                out,
-                track.artwork_url.as_deref(),
-                track.pattern.as_deref(),
-                "sm",
-            );
-            let _ = write!(
-                out,
-                r#"<div class="track-head"><h2 class="track-title"><span class="num">{}</span> "#,
-                track.number
-            );
-            text(out, &track.title);
-            out.push_str("</h2>");
+            self.artwork(out, track, ThumbSize::Tile, "sm");
+            // The stylesheet numbers the tracks (a counter).
+            out.push_str(r#"<div class="track-head"><h2><span id="t"#);
+            number_to(out, track.number as u64);
+            out.push_str(r#"">"#);
+            text(out, track.title);
+            out.push_str("</span></h2>");
             details(out, track);
             out.push_str(r#"</div><div class="track-rest">"#);
             self.listening(out, track);
@@ -335,11 +345,37 @@ impl TrackList<'_> {
         out.push_str("</ol>");
     }
 
+    /// The words track names start with, once a page (hidden: read only
+    /// through the names that refer to them).
+    fn labels(out: &mut String) {
+        push(
+            out,
+            &[
+                Raw(r#"<span hidden id=""#),
+                Raw(LABEL_DOWNLOADS),
+                Raw(r#"">Downloads for</span><span hidden id=""#),
+                Raw(LABEL_CREDITS),
+                Raw(r#"">Collaborators on</span>"#),
+            ],
+        );
+    }
+
+    /// A track's cover, served by the share at the size its place needs,
+    /// else its pattern.
+    fn artwork(&self, out: &mut String, track: &TrackView, thumb: ThumbSize, size: &str) {
+        match track.cover {
+            Cover::Picture => {
+                artwork(out, Some(&art_url(self.token, track.id, thumb)), None, size);
+            }
+            Cover::Pattern(variant) => artwork(out, None, Some(variant), size),
+        }
+    }
+
     fn listening(&self, out: &mut String, track: &TrackView) {
         if self.ready {
-            player(out, track, self.listen_only);
+            player(out, self.token, track, self.listen_only);
         }
-        downloads(out, track, self.ready);
+        downloads(out, self.token, track, self.ready);
         collaborators(out, track);
     }
 }
@@ -350,26 +386,29 @@ mod tests {
     use crate::fixtures::HOSTILE;
     use crate::view::DownloadView;
 
-    fn track() -> TrackView {
+    fn track() -> TrackView<'static> {
         TrackView {
             number: 2,
-            title: HOSTILE.into(),
+            id: "t1",
+            title: HOSTILE,
             bpm: Some("124".into()),
-            key: Some(HOSTILE.into()),
-            artwork_url: None,
-            pattern: Some("pt2".into()),
-            play_url: Some("/s/tok/play/t1".into()),
+            key: Some(HOSTILE),
+            cover: Cover::Pattern(7),
+            playable: true,
             collaborators: vec![CollaboratorView {
-                name: HOSTILE.into(),
-                initials: "<".into(),
-                role: Some(HOSTILE.into()),
+                name: HOSTILE,
+                initials: crate::view::initials(HOSTILE),
+                role: Some(HOSTILE),
                 avatar_url: Some("https://x.test/a\".png".into()),
                 url: Some("https://x.test/?a=1&b=2".into()),
             }],
             downloads: vec![DownloadView {
-                url: "/s/tok/files/f1".into(),
-                label: HOSTILE.into(),
-                format: Some("WAV · 48 MB".into()),
+                file_id: "f1",
+                label: HOSTILE,
+                format: crate::view::Format::File {
+                    extension: Some("wav"),
+                    size: Some(48_000_000),
+                },
             }],
         }
     }
@@ -386,6 +425,7 @@ mod tests {
         let tracks = [track()];
         let mut out = String::new();
         let list = TrackList {
+            token: "tok",
             tracks: &tracks,
             ready: true,
             listen_only: false,
@@ -396,7 +436,31 @@ mod tests {
         assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;"));
         assert!(out.contains(r#"href="https://x.test/?a=1&amp;b=2""#));
         assert!(out.contains(r#"src="https://x.test/a&quot;.png""#));
-        assert!(out.contains(r#"<h1 class="track-title">"#));
+        assert!(out.contains(r#"<h1 class="track-title" id="t2">"#));
+    }
+
+    #[test]
+    fn a_title_is_written_once_and_named_by_reference() {
+        let mut tracks = [track()];
+        tracks[0].title = "Night Drive";
+        let mut out = String::new();
+        TrackList {
+            token: "tok",
+            tracks: &tracks,
+            ready: true,
+            listen_only: false,
+        }
+        .list(&mut out);
+        assert_eq!(out.matches("Night Drive").count(), 1, "{out}");
+        assert!(out.contains(r#"<span id="t2">Night Drive</span>"#));
+        assert!(out.contains(r#"aria-labelledby="t2"></audio>"#));
+        for (word, id) in [("Downloads for", "l-dl"), ("Collaborators on", "l-cr")] {
+            assert!(out.contains(&format!(r#"<span hidden id="{id}">{word}</span>"#)));
+            assert!(
+                out.contains(&format!(r#"aria-labelledby="{id} t2""#)),
+                "{id}"
+            );
+        }
     }
 
     #[test]
@@ -404,6 +468,7 @@ mod tests {
         let tracks = [track()];
         let mut out = String::new();
         TrackList {
+            token: "tok",
             tracks: &tracks,
             ready: false,
             listen_only: false,
@@ -411,7 +476,7 @@ mod tests {
         .list(&mut out);
         assert!(!out.contains("<audio"));
         assert!(!out.contains("/s/tok/files/f1"));
-        assert!(out.contains(r#"class="btn btn-off" aria-disabled="true""#));
+        assert!(out.contains(r#"class="btn-off" aria-disabled="true""#));
     }
 
     #[test]
@@ -419,12 +484,13 @@ mod tests {
         let tracks = [track()];
         let mut out = String::new();
         TrackList {
+            token: "tok",
             tracks: &tracks,
             ready: true,
             listen_only: true,
         }
         .list(&mut out);
         assert!(out.contains(r#"controlslist="nodownload""#));
-        assert!(!out.contains("Listen to"));
+        assert!(!out.contains("<a href=\"/s/tok/play"));
     }
 }

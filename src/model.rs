@@ -41,7 +41,15 @@ impl FileKind {
     pub fn from_stored(s: &str) -> FileKind {
         FileKind::parse(s).unwrap_or(FileKind::Other)
     }
+}
 
+impl From<&str> for FileKind {
+    fn from(stored: &str) -> Self {
+        FileKind::from_stored(stored)
+    }
+}
+
+impl FileKind {
     /// The word a visitor reads on a download button.
     pub fn label(self) -> &'static str {
         match self {
@@ -109,8 +117,9 @@ pub struct TrackRow {
 pub struct FileRow {
     pub id: String,
     pub track_id: String,
-    /// Kept as stored text; `kind()` reads it leniently.
-    pub kind: String,
+    /// Read leniently as it is loaded (`FileKind::from_stored`).
+    #[serde(deserialize_with = "stored_kind")]
+    pub kind: FileKind,
     pub path: String,
     #[serde(deserialize_with = "int_bool")]
     pub is_folder: bool,
@@ -124,20 +133,21 @@ impl FileRow {
     /// A kind the schema does not know counts as `Other`, so a bad row can
     /// never widen what a share allows.
     pub fn kind(&self) -> FileKind {
-        FileKind::from_stored(&self.kind)
+        self.kind
     }
 
     pub fn name(&self) -> &str {
         file_name(&self.path)
     }
 
-    /// Lower-case extension of the file name, if it has a short one.
-    pub fn extension(&self) -> Option<String> {
+    /// The extension of the file name as written, if it has a short one
+    /// (ASCII letters and digits only).
+    pub fn extension(&self) -> Option<&str> {
         let (stem, ext) = self.name().rsplit_once('.')?;
         let plausible = !stem.is_empty()
             && (1..=5).contains(&ext.len())
             && ext.chars().all(|c| c.is_ascii_alphanumeric());
-        plausible.then(|| ext.to_ascii_lowercase())
+        plausible.then_some(ext)
     }
 }
 
@@ -335,6 +345,20 @@ fn json_text<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 
 /// SQLite has no boolean: D1 hands back 0/1, as whichever number type the
 /// deserializer prefers, so accept them all (and real booleans).
+fn stored_kind<'de, D: Deserializer<'de>>(d: D) -> Result<FileKind, D::Error> {
+    struct Kind;
+    impl serde::de::Visitor<'_> for Kind {
+        type Value = FileKind;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a file kind")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<FileKind, E> {
+            Ok(FileKind::from_stored(v))
+        }
+    }
+    d.deserialize_str(Kind)
+}
+
 fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     struct Flag;
     impl serde::de::Visitor<'_> for Flag {
@@ -377,14 +401,33 @@ mod tests {
     #[test]
     fn file_names_and_extensions_come_from_the_last_segment() {
         assert_eq!(file("/Mixes/v2.final/Song.WAV").name(), "Song.WAV");
-        assert_eq!(
-            file("/Mixes/v2.final/Song.WAV").extension().as_deref(),
-            Some("wav")
-        );
+        assert_eq!(file("/Mixes/v2.final/Song.WAV").extension(), Some("WAV"));
         assert_eq!(file("/Stems/Drums/").name(), "Drums");
         assert_eq!(file("/Mixes/v2.final/Song").extension(), None);
         assert_eq!(file("/a/.hidden").extension(), None);
         assert_eq!(file("/a/b.toolongext").extension(), None);
+    }
+
+    /// Share pages read a file's path by its last 12 characters only
+    /// (`edge/store/pages.rs`): a name's extension of at most five
+    /// characters, its dot and one character before fit in seven.
+    #[test]
+    fn the_end_of_a_path_names_the_same_extension_as_the_whole() {
+        let tail = |path: &str| path.chars().rev().take(12).collect::<Vec<_>>();
+        for path in [
+            "/Music/Night Drive (final master).wav",
+            "/a/b.wav",
+            "/Mixes/v2.final/Song",
+            "/x/longname/.abc",
+            "/Stems/Night Drive Stems/",
+            "/Music/abcdefgh.flac",
+            "/a/b.toolongext",
+            "/Music/ÜÜÜÜÜÜÜÜÜÜÜÜ.aiff",
+            "/.hidden",
+        ] {
+            let end: String = tail(path).into_iter().rev().collect();
+            assert_eq!(file(path).extension(), file(&end).extension(), "{path}");
+        }
     }
 
     #[test]

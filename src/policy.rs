@@ -91,7 +91,7 @@ fn is_audio(file: &FileRow) -> bool {
     !file.is_folder
         && file
             .extension()
-            .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.as_str()))
+            .is_some_and(|e| AUDIO_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
 }
 
 /// The file the player streams. A share that allows downloads plays the

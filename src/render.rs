@@ -50,7 +50,9 @@ fn env() -> &'static Environment<'static> {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
         env.add_filter("bytes", |bytes: Option<i64>| {
-            bytes.map(crate::view::size_label).unwrap_or_default()
+            bytes
+                .map(|b| crate::view::SizeLabel(b).to_string())
+                .unwrap_or_default()
         });
         env.add_filter("q", query_value);
         env.add_function("avatar", avatar);
@@ -100,7 +102,8 @@ fn artwork(item: Value, size: &str) -> Result<Value, Error> {
     let url = item.get_attr("artwork_url")?;
     let pattern = item.get_attr("pattern")?;
     let mut out = String::new();
-    markup::artwork(&mut out, url.as_str(), pattern.as_str(), size);
+    let pattern = pattern.as_i64().and_then(|n| u64::try_from(n).ok());
+    markup::artwork(&mut out, url.as_str(), pattern, size);
     Ok(Value::from_safe_string(out))
 }
 
@@ -119,6 +122,7 @@ pub fn share(view: &SharePageView, nonce: &str) -> Result<String, Error> {
     let mut out = String::with_capacity(chrome.len() + 1024 * view.tracks.len());
     out.push_str(&chrome[..at]);
     let list = TrackList {
+        token: view.token,
         tracks: &view.tracks,
         ready: view.files_ready,
         listen_only: !view.downloads_enabled,

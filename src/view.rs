@@ -1,7 +1,9 @@
 //! Loaded data -> what templates show. View models hold display-ready text and
 //! checked URLs only; templates add markup and nothing else.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::DateTime;
 use serde::Serialize;
@@ -46,36 +48,91 @@ pub struct ProducerView {
     pub profile_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct CollaboratorView {
-    pub name: String,
-    pub initials: String,
-    pub role: Option<String>,
-    pub avatar_url: Option<String>,
-    pub url: Option<String>,
+/// A person credited on a track, borrowed from the loaded rows.
+#[derive(Debug, Clone)]
+pub struct CollaboratorView<'a> {
+    pub name: &'a str,
+    pub initials: Initials,
+    pub role: Option<&'a str>,
+    pub avatar_url: Option<Cow<'a, str>>,
+    pub url: Option<Cow<'a, str>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DownloadView {
-    pub url: String,
-    pub label: String,
-    /// "WAV", "ZIP", ...: what the visitor gets.
-    pub format: Option<String>,
+/// A download button. Its address is the share's and the file's id
+/// (`markup` writes it).
+#[derive(Debug, Clone)]
+pub struct DownloadView<'a> {
+    pub file_id: &'a str,
+    pub label: &'a str,
+    pub format: Format<'a>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TrackView {
+/// What the visitor gets, as the button says it: "WAV · 48 MB", "MP3",
+/// "912 KB", "ZIP" for a folder, or nothing (`is_empty`).
+#[derive(Debug, Clone, Copy)]
+pub enum Format<'a> {
+    Folder,
+    File {
+        extension: Option<&'a str>,
+        size: Option<i64>,
+    },
+}
+
+impl Format<'_> {
+    pub fn is_empty(&self) -> bool {
+        matches!(
+            self,
+            Format::File {
+                extension: None,
+                size: None
+            }
+        )
+    }
+}
+
+impl std::fmt::Display for Format<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (extension, size) = match *self {
+            Format::Folder => return f.write_str("ZIP"),
+            Format::File { extension, size } => (extension, size),
+        };
+        if let Some(extension) = extension {
+            for c in extension.chars() {
+                f.write_char(c.to_ascii_uppercase())?;
+            }
+        }
+        match (extension, size) {
+            (Some(_), Some(size)) => write!(f, " · {}", SizeLabel(size)),
+            (None, Some(size)) => write!(f, "{}", SizeLabel(size)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What stands for a track's artwork.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cover {
+    /// Its thumbnail, served by the share (`/s/{token}/art/{track}`).
+    Picture,
+    /// No cover: its generated pattern (`art::variant`).
+    Pattern(u64),
+}
+
+/// One track's card, borrowed from the loaded rows: a page of a hundred
+/// tracks builds its view without copying their text. Addresses are the
+/// share's token and these ids, written by `markup`.
+#[derive(Debug, Clone)]
+pub struct TrackView<'a> {
     pub number: usize,
-    pub title: String,
+    pub id: &'a str,
+    pub title: &'a str,
     pub bpm: Option<String>,
-    pub key: Option<String>,
-    pub artwork_url: Option<String>,
-    /// The class of its generated pattern (`patterns_css`), when it has no
-    /// cover.
-    pub pattern: Option<String>,
-    pub play_url: Option<String>,
-    pub collaborators: Vec<CollaboratorView>,
-    pub downloads: Vec<DownloadView>,
+    pub key: Option<&'a str>,
+    pub cover: Cover,
+    /// Whether it has a file to play (`policy::playable_file`).
+    pub playable: bool,
+    pub collaborators: Vec<CollaboratorView<'a>>,
+    pub downloads: Vec<DownloadView<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +146,7 @@ pub struct ExpiryView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SharePageView {
+pub struct SharePageView<'a> {
     pub theme: ThemeView,
     pub producer: ProducerView,
     pub title: String,
@@ -100,7 +157,10 @@ pub struct SharePageView {
     /// Written by `markup::TrackList` (see `render::share`), not handed to
     /// the template one field at a time.
     #[serde(skip)]
-    pub tracks: Vec<TrackView>,
+    pub tracks: Vec<TrackView<'a>>,
+    /// The share's address token, for the tracks' addresses.
+    #[serde(skip)]
+    pub token: &'a str,
     pub has_tracks: bool,
     /// The featured card's title is the page's heading (the share is
     /// named after its one track).
@@ -114,9 +174,6 @@ pub struct SharePageView {
     /// What chat apps and social sites show for the link; `None` when the
     /// deployment's origin is unknown (absolute URLs need it).
     pub preview: Option<PreviewView>,
-    /// The rules of the page's generated patterns (numbers only, see
-    /// `art::pattern_css`), for its nonced style element.
-    pub patterns_css: String,
 }
 
 /// A link preview (Open Graph and Twitter cards).
@@ -143,7 +200,8 @@ pub struct ProfileShareView {
     pub url: String,
     pub title: String,
     pub summary: String,
-    pub pattern: Option<String>,
+    /// Its pattern (`art::variant`), when it has no cover.
+    pub pattern: Option<u64>,
     pub artwork_url: Option<String>,
     pub expires: Option<ExpiryView>,
 }
@@ -154,20 +212,11 @@ pub struct ProfilePageView {
     pub producer: ProducerView,
     pub bio: Option<String>,
     pub shares: Vec<ProfileShareView>,
-    pub patterns_css: String,
-}
-
-/// The pattern class of the `n`th picture of a page without a cover, and
-/// its rule added to `css`.
-fn pattern_class(seed: &str, n: usize, css: &mut String) -> String {
-    let class = format!("pt{n}");
-    css.push_str(&art::pattern_css(seed, &class));
-    class
 }
 
 /// Only absolute https URLs reach an `href` or `src`: a stored
 /// `javascript:` or `http:` value is dropped rather than trusted.
-fn https_url(raw: Option<&str>) -> Option<String> {
+fn https_url(raw: Option<&str>) -> Option<Cow<'_, str>> {
     let raw = raw?.trim();
     // What the API stores is already this plain shape: kept as it is,
     // without a parse per link on every page view.
@@ -181,42 +230,71 @@ fn https_url(raw: Option<&str>) -> Option<String> {
         && !host.is_empty()
         && raw.bytes().all(|b| b.is_ascii_graphic())
     {
-        return Some(raw.to_owned());
+        return Some(Cow::Borrowed(raw));
     }
     let parsed = url::Url::parse(raw).ok()?;
-    (parsed.scheme() == "https" && parsed.host().is_some()).then(|| parsed.to_string())
+    (parsed.scheme() == "https" && parsed.host().is_some()).then(|| Cow::Owned(parsed.into()))
 }
 
 /// Stored text, trimmed, or `None` when nothing is left.
 fn text(raw: Option<&str>) -> Option<String> {
-    raw.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    trimmed(raw).map(str::to_owned)
 }
 
-/// Up to two letters for an avatar that has no picture.
-fn initials(name: &str) -> String {
-    let letters: String = name
+/// `text`, borrowed.
+fn trimmed(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Up to two letters for an avatar that has no picture, kept inline:
+/// every credit on a page has them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Initials {
+    // Two characters upper-cased are at most six (`char::to_uppercase`).
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Initials {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("♪")
+    }
+}
+
+impl std::fmt::Debug for Initials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+pub fn initials(name: &str) -> Initials {
+    let mut initials = Initials {
+        bytes: [0; 24],
+        len: 0,
+    };
+    let letters = name
         .split_whitespace()
         .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
         .take(2)
-        .flat_map(char::to_uppercase)
-        .collect();
-    if letters.is_empty() {
-        "♪".into()
-    } else {
-        letters
+        .flat_map(char::to_uppercase);
+    for c in letters {
+        initials.len += c.encode_utf8(&mut initials.bytes[initials.len..]).len();
     }
+    if initials.len == 0 {
+        initials.len = "♪".len();
+        initials.bytes[..initials.len].copy_from_slice("♪".as_bytes());
+    }
+    initials
 }
 
 /// "124" or "92.5"; nonsense tempos are not shown at all.
 fn format_bpm(bpm: Option<f64>) -> Option<String> {
     let bpm = bpm.filter(|b| b.is_finite() && *b > 0.0 && *b <= 999.0)?;
-    let rounded = (bpm * 10.0).round() / 10.0;
-    Some(if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
+    // In tenths, as an integer: formatting floats is costly per track.
+    let tenths = (bpm * 10.0).round() as u32;
+    Some(match tenths % 10 {
+        0 => (tenths / 10).to_string(),
+        tenth => format!("{}.{tenth}", tenths / 10),
     })
 }
 
@@ -253,10 +331,10 @@ pub fn relative_expiry(expires_at: Millis, now: Millis) -> Option<String> {
 pub fn producer_view(p: &ProducerRow) -> ProducerView {
     let display_name = text(Some(&p.display_name)).unwrap_or_else(|| p.handle.clone());
     ProducerView {
-        initials: initials(&display_name),
+        initials: initials(&display_name).as_str().to_owned(),
         display_name,
-        avatar_url: https_url(p.avatar_url.as_deref()),
-        header_url: https_url(p.header_url.as_deref()),
+        avatar_url: https_url(p.avatar_url.as_deref()).map(Cow::into_owned),
+        header_url: https_url(p.header_url.as_deref()).map(Cow::into_owned),
         profile_url: p.public_profile.then(|| format!("/u/{}", p.handle)),
     }
 }
@@ -268,7 +346,7 @@ pub fn theme_view(p: &ProducerRow) -> ThemeView {
 
 /// Where a track's cover is served, within the share that shows it, at
 /// the size the place needs.
-fn art_url(token: &str, track_id: &str, size: ThumbSize) -> String {
+pub fn art_url(token: &str, track_id: &str, size: ThumbSize) -> String {
     match size {
         ThumbSize::Tile => format!("/s/{token}/art/{track_id}"),
         ThumbSize::Large => format!("/s/{token}/art/{track_id}/large"),
@@ -319,12 +397,12 @@ fn preview(token: &str, data: &SharePageData, summary: &str, origin: &str) -> Pr
     }
 }
 
-fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
-    let name = c.name.trim().to_owned();
+fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView<'_> {
+    let name = c.name.trim();
     CollaboratorView {
-        initials: initials(&name),
+        initials: initials(name),
         name,
-        role: text(c.role.as_deref()),
+        role: trimmed(c.role.as_deref()),
         avatar_url: https_url(c.avatar_url.as_deref()),
         url: https_url(c.url.as_deref()),
     }
@@ -332,101 +410,108 @@ fn collaborator_view(c: &CollaboratorRow) -> CollaboratorView {
 
 /// A size as people read it: "48 MB", "912 KB", "1.2 GB" (decimal units,
 /// as file managers show them).
-pub fn size_label(bytes: i64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0) as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < units.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 || value >= 10.0 {
-        format!("{value:.0} {}", units[unit])
-    } else {
-        format!("{value:.1} {}", units[unit])
+pub struct SizeLabel(pub i64);
+
+impl std::fmt::Display for SizeLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let units = ["B", "KB", "MB", "GB", "TB"];
+        let mut value = self.0.max(0) as f64;
+        let mut unit = 0;
+        while value >= 1000.0 && unit < units.len() - 1 {
+            value /= 1000.0;
+            unit += 1;
+        }
+        if unit == 0 || value >= 10.0 {
+            write!(f, "{value:.0} {}", units[unit])
+        } else {
+            write!(f, "{value:.1} {}", units[unit])
+        }
     }
 }
 
 /// A download button: what it is (label), and its format with its size
-/// when known ("WAV · 48 MB"; a folder is "ZIP").
-fn download_view(token: &str, f: &FileRow) -> DownloadView {
-    let format = if f.is_folder {
-        Some("ZIP".into())
-    } else {
-        let ext = f.extension().map(|e| e.to_ascii_uppercase());
-        match (ext, f.size) {
-            (Some(ext), Some(size)) => Some(format!("{ext} · {}", size_label(size))),
-            (Some(ext), None) => Some(ext),
-            (None, Some(size)) => Some(size_label(size)),
-            (None, None) => None,
-        }
-    };
+/// when known.
+fn download_view(f: &FileRow) -> DownloadView<'_> {
     DownloadView {
-        url: format!("/s/{token}/files/{}", f.id),
-        label: text(f.label.as_deref()).unwrap_or_else(|| f.kind().label().to_owned()),
-        format,
+        file_id: &f.id,
+        label: trimmed(f.label.as_deref()).unwrap_or_else(|| f.kind().label()),
+        format: if f.is_folder {
+            Format::Folder
+        } else {
+            Format::File {
+                extension: f.extension(),
+                size: f.size,
+            }
+        },
     }
 }
 
 /// A share's files and credits, by track: one pass over each list, so a
-/// 100-track page never scans every file once per track.
+/// 100-track page never scans every file once per track. The store loads
+/// both in track order, so a track's rows come in one run and its id is
+/// looked up once per run, not once per row.
 struct ByTrack<'a> {
-    files: HashMap<&'a str, Vec<&'a FileRow>>,
-    collaborators: HashMap<&'a str, Vec<&'a CollaboratorRow>>,
+    files: Vec<Vec<&'a FileRow>>,
+    collaborators: Vec<Vec<&'a CollaboratorRow>>,
 }
 
 impl<'a> ByTrack<'a> {
     fn of(data: &'a SharePageData) -> Self {
-        let mut files: HashMap<&str, Vec<&FileRow>> = HashMap::new();
-        for f in &data.files {
-            files.entry(f.track_id.as_str()).or_default().push(f);
-        }
-        let mut collaborators: HashMap<&str, Vec<&CollaboratorRow>> = HashMap::new();
-        for c in &data.collaborators {
-            collaborators
-                .entry(c.track_id.as_str())
-                .or_default()
-                .push(c);
-        }
+        let index: HashMap<&str, usize> = data
+            .tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
         ByTrack {
-            files,
-            collaborators,
+            files: grouped(&index, &data.files, |f| &f.track_id),
+            collaborators: grouped(&index, &data.collaborators, |c| &c.track_id),
         }
-    }
-
-    fn files(&self, track_id: &str) -> &[&'a FileRow] {
-        self.files.get(track_id).map_or(&[], Vec::as_slice)
-    }
-
-    fn collaborators(&self, track_id: &str) -> &[&'a CollaboratorRow] {
-        self.collaborators.get(track_id).map_or(&[], Vec::as_slice)
     }
 }
 
-fn track_view(
-    token: &str,
+/// `rows` by the position of their track in `index`, in their order.
+fn grouped<'a, T>(
+    index: &HashMap<&str, usize>,
+    rows: &'a [T],
+    track_of: impl Fn(&T) -> &str,
+) -> Vec<Vec<&'a T>> {
+    let mut groups: Vec<Vec<&T>> = vec![Vec::new(); index.len()];
+    let mut run: Option<(&str, Option<usize>)> = None;
+    for row in rows {
+        let track = track_of(row);
+        let at = match run {
+            Some((id, at)) if id == track => at,
+            _ => index.get(track).copied(),
+        };
+        run = Some((track, at));
+        if let Some(at) = at {
+            groups[at].push(row);
+        }
+    }
+    groups
+}
+
+fn track_view<'a>(
     number: usize,
-    t: &TrackRow,
-    by_track: &ByTrack<'_>,
+    t: &'a TrackRow,
+    files: &[&'a FileRow],
+    collaborators: &[&'a CollaboratorRow],
     downloads: &DownloadPolicy,
-    cover: ThumbSize,
-    patterns_css: &mut String,
-) -> TrackView {
-    let own_files = || by_track.files(&t.id).iter().copied();
-    let artwork_url = text(t.artwork_path.as_deref()).map(|_| art_url(token, &t.id, cover));
+) -> TrackView<'a> {
+    let own_files = || files.iter().copied();
     TrackView {
-        pattern: artwork_url
-            .is_none()
-            .then(|| pattern_class(&t.id, number, patterns_css)),
-        artwork_url,
         number,
-        title: t.title.trim().to_owned(),
+        id: &t.id,
+        title: t.title.trim(),
         bpm: format_bpm(t.bpm),
-        key: text(t.musical_key.as_deref()),
-        play_url: policy::playable_file(own_files(), &t.id, downloads.is_none())
-            .map(|_| format!("/s/{token}/play/{}", t.id)),
-        collaborators: by_track
-            .collaborators(&t.id)
+        key: trimmed(t.musical_key.as_deref()),
+        cover: match trimmed(t.artwork_path.as_deref()) {
+            Some(_) => Cover::Picture,
+            None => Cover::Pattern(art::variant(&t.id)),
+        },
+        playable: policy::playable_file(own_files(), &t.id, downloads.is_none()).is_some(),
+        collaborators: collaborators
             .iter()
             .filter(|c| !c.name.trim().is_empty())
             .map(|c| collaborator_view(c))
@@ -437,10 +522,7 @@ fn track_view(
             let mut allowed: Vec<&FileRow> =
                 own_files().filter(|f| downloads.allows(f.kind())).collect();
             allowed.sort_by_key(|f| FileKind::ALL.iter().position(|k| *k == f.kind()));
-            allowed
-                .into_iter()
-                .map(|f| download_view(token, f))
-                .collect()
+            allowed.into_iter().map(download_view).collect()
         },
     }
 }
@@ -456,37 +538,24 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// The page for an active share. `token` must already be known to be
 /// URL-safe (see `ids::is_token`); `origin` is the deployment's, for the
 /// link preview's absolute URLs.
-pub fn share_page(
-    token: &str,
-    data: &SharePageData,
+pub fn share_page<'a>(
+    token: &'a str,
+    data: &'a SharePageData,
     now: Millis,
     origin: Option<&str>,
-) -> SharePageView {
+) -> SharePageView<'a> {
     let share = &data.share;
     let downloads = DownloadPolicy::from_stored(&share.download_kinds);
     let producer = producer_view(&share.producer);
     let layout = policy::layout(data.tracks.len());
-    // The featured page shows its one cover large; lists show tiles.
-    let cover = match layout {
-        Layout::Featured => ThumbSize::Large,
-        Layout::List => ThumbSize::Tile,
-    };
-    let mut patterns_css = String::new();
     let by_track = ByTrack::of(data);
     let tracks: Vec<TrackView> = data
         .tracks
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            track_view(
-                token,
-                i + 1,
-                t,
-                &by_track,
-                &downloads,
-                cover,
-                &mut patterns_css,
-            )
+            let (files, credits) = (&by_track.files[i], &by_track.collaborators[i]);
+            track_view(i + 1, t, files, credits, &downloads)
         })
         .collect();
     let summary = format!(
@@ -508,21 +577,17 @@ pub fn share_page(
         producer,
         summary,
         tracks,
+        token,
         expires: expiry(share.expires_at).map(|mut e| {
             e.relative = share.expires_at.and_then(|at| relative_expiry(at, now));
             e
         }),
         downloads_enabled: !downloads.is_none(),
         files_ready: share.dropbox_ready(),
-        patterns_css,
     }
 }
 
-fn profile_share_view(
-    s: &ProfileShareRow,
-    n: usize,
-    patterns_css: &mut String,
-) -> ProfileShareView {
+fn profile_share_view(s: &ProfileShareRow) -> ProfileShareView {
     let summary = count(
         usize::try_from(s.track_count).unwrap_or(0),
         "track",
@@ -538,7 +603,7 @@ fn profile_share_view(
         title: text(Some(&s.title)).unwrap_or_else(|| summary.clone()),
         summary,
         artwork_url,
-        pattern: pattern.then(|| pattern_class(cover, n, patterns_css)),
+        pattern: pattern.then(|| art::variant(cover)),
         expires: expiry(s.expires_at),
     }
 }
@@ -547,21 +612,18 @@ fn profile_share_view(
 /// track are listed. A share whose stored token is not one the router would
 /// accept (set by hand in SQL, say) is left out rather than linked to a 404.
 pub fn profile_page(data: &ProfileData, now: Millis) -> ProfilePageView {
-    let mut patterns_css = String::new();
     let shares = data
         .shares
         .iter()
         .filter(|s| s.track_count > 0 && is_token(&s.token))
         .filter(|s| policy::access(s.expires_at, s.revoked_at, now).is_open())
-        .enumerate()
-        .map(|(i, s)| profile_share_view(s, i + 1, &mut patterns_css))
+        .map(profile_share_view)
         .collect();
     ProfilePageView {
         theme: theme_view(&data.producer),
         producer: producer_view(&data.producer),
         bio: text(data.producer.bio.as_deref()),
         shares,
-        patterns_css,
     }
 }
 
@@ -591,10 +653,11 @@ mod tests {
 
     #[test]
     fn initials_take_the_first_letter_of_two_words() {
-        assert_eq!(initials("night owl beats"), "NO");
-        assert_eq!(initials("Ørjan"), "Ø");
-        assert_eq!(initials("  (DJ) Élan "), "DÉ");
-        assert_eq!(initials("!!!"), "♪");
+        assert_eq!(initials("night owl beats").as_str(), "NO");
+        assert_eq!(initials("Ørjan").as_str(), "Ø");
+        assert_eq!(initials("  (DJ) Élan ").as_str(), "DÉ");
+        assert_eq!(initials("!!!").as_str(), "♪");
+        assert_eq!(initials("ﬃ ﬃ").as_str(), "FFIFFI", "the longest there is");
     }
 
     #[test]
@@ -653,7 +716,7 @@ mod tests {
             share_page("tok", data, 0, None).tracks[0]
                 .downloads
                 .iter()
-                .map(|d| (d.label.clone(), d.format.clone()))
+                .map(|d| (d.label.to_string(), Some(d.format.to_string())))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
@@ -712,15 +775,11 @@ mod tests {
     fn covers_come_at_the_size_their_place_needs() {
         let mut data = fixtures::share(&["t1"]);
         data.tracks[0].artwork_path = Some("/Art/a.jpg".into());
-        let one = share_page("tok", &data, 0, None);
-        assert_eq!(
-            one.tracks[0].artwork_url.as_deref(),
-            Some("/s/tok/art/t1/large")
-        );
+        let html = |data| crate::render::share(&share_page("tok", data, 0, None), "n").unwrap();
+        assert!(html(&data).contains(r#"<img src="/s/tok/art/t1/large""#));
         let mut data = fixtures::share(&["t1", "t2"]);
         data.tracks[0].artwork_path = Some("/Art/a.jpg".into());
-        let list = share_page("tok", &data, 0, None);
-        assert_eq!(list.tracks[0].artwork_url.as_deref(), Some("/s/tok/art/t1"));
+        assert!(html(&data).contains(r#"<img src="/s/tok/art/t1""#));
     }
 
     #[test]
@@ -742,7 +801,7 @@ mod tests {
         let shown: Vec<(String, Option<String>)> = share_page("tok", &data, 0, None).tracks[0]
             .downloads
             .iter()
-            .map(|d| (d.label.clone(), d.format.clone()))
+            .map(|d| (d.label.to_string(), Some(d.format.to_string())))
             .collect();
         let text = |l: &str, f: &str| (l.to_string(), Some(f.to_string()));
         assert_eq!(
@@ -754,8 +813,13 @@ mod tests {
                 text("Project", "ALS · 912 KB"),
             ]
         );
-        assert_eq!(size_label(0), "0 B");
-        assert_eq!(size_label(1_234_567_890), "1.2 GB");
+        assert_eq!(SizeLabel(0).to_string(), "0 B");
+        assert_eq!(SizeLabel(1_234_567_890).to_string(), "1.2 GB");
+        let unknown = Format::File {
+            extension: None,
+            size: None,
+        };
+        assert!(unknown.is_empty() && unknown.to_string().is_empty());
     }
 
     #[test]
@@ -766,10 +830,15 @@ mod tests {
         let page = share_page("tok", &data, 0, None);
         assert_eq!(page.layout, Layout::List);
         let (t1, t2) = (&page.tracks[0], &page.tracks[1]);
-        assert_eq!(t1.artwork_url, None);
-        assert_eq!(t2.artwork_url.as_deref(), Some("/s/tok/art/t2"));
-        assert_eq!(t1.play_url.as_deref(), Some("/s/tok/play/t1"));
-        assert_eq!(t2.downloads[0].url, "/s/tok/files/t2-master");
+        assert_eq!(t1.cover, Cover::Pattern(art::variant("t1")));
+        assert_eq!(t2.cover, Cover::Picture);
+        assert!(t1.playable);
+        assert_eq!(t2.downloads[0].file_id, "t2-master");
+        let html = crate::render::share(&page, "n").unwrap();
+        for address in ["/s/tok/art/t2", "/s/tok/play/t1", "/s/tok/files/t2-master"] {
+            assert!(html.contains(&format!(r#""{address}""#)), "{address}");
+        }
+        assert!(html.contains(&format!("pattern pt{}", art::variant("t1"))));
         assert_eq!(t1.collaborators.len(), 1);
         assert_eq!(t2.collaborators.len(), 2);
         assert_eq!((t1.number, t2.number), (1, 2));
@@ -781,7 +850,7 @@ mod tests {
         let mut data = fixtures::share(&["t1"]);
         data.files
             .retain(|f| f.kind() == crate::model::FileKind::Stems);
-        assert_eq!(share_page("tok", &data, 0, None).tracks[0].play_url, None);
+        assert!(!share_page("tok", &data, 0, None).tracks[0].playable);
         assert_eq!(share_page("tok", &data, 0, None).layout, Layout::Featured);
     }
 

@@ -7,15 +7,17 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  const sources = [...document.querySelectorAll("audio.player[data-title]")];
+  const sources = [...document.querySelectorAll("main audio[aria-labelledby]")];
   if (sources.length === 0) return;
   const byline = document.querySelector("[data-artist]");
   const artist = byline ? byline.dataset.artist : "";
-  const tracks = sources.map((audio) => ({
-    src: audio.getAttribute("src"),
-    title: audio.dataset.title,
-    art: audio.dataset.art || "",
-  }));
+  // A player is named by its track's title, by reference; the track's
+  // cover is the picture in its card.
+  const tracks = sources.map((audio) => {
+    const title = document.getElementById(audio.getAttribute("aria-labelledby"));
+    const picture = audio.closest(".track, .featured")?.querySelector(".art img");
+    return { src: audio.getAttribute("src"), title: title ? title.textContent : "", art: picture ? picture.src : "" };
+  });
   const audio = new Audio();
   audio.preload = "none";
   if (sources[0].hasAttribute("controlslist")) audio.setAttribute("controlslist", "nodownload");

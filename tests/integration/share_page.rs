@@ -21,7 +21,7 @@ fn assert_page_headers(page: &Page) {
     let links = crate::standin::origin();
     assert!(csp.contains(&format!("media-src 'self' {links};")), "{csp}");
     assert!(
-        csp.contains(&format!("img-src 'self' https: {links};")),
+        csp.contains(&format!("img-src 'self' data: https: {links};")),
         "{csp}"
     );
     assert!(!csp.contains("dropboxusercontent"), "{csp}");
@@ -57,7 +57,7 @@ fn one_track_gets_the_featured_layout_with_every_detail() {
     assert_style_is_nonced(&page);
     for expected in [
         r#"<main class="wrap layout-featured">"#,
-        r#"<h1 class="track-title">Midnight Drive</h1>"#,
+        r#"<h1 class="track-title" id="t1">Midnight Drive</h1>"#,
         // Branding: theme, avatar, header, public profile link.
         ":root{--accent:#ff8800;--on-accent:#000000;--ring:",
         r#"data-mode="light""#,
@@ -67,7 +67,7 @@ fn one_track_gets_the_featured_layout_with_every_detail() {
         // The track.
         "124 BPM",
         "F# minor",
-        r#"<a href="https://ada.example.com/" rel="noopener noreferrer" target="_blank">Ada Lovelace</a>"#,
+        r#"<a href="https://ada.example.com/" target="_blank">Ada Lovelace</a>"#,
         "Vocals",
         "Bo Diddley",
         "Mix engineer",
@@ -200,7 +200,7 @@ fn listening_only_shares_offer_no_downloads() {
     assert!(page.has(r#"src="/s/it-listen-only/play/trk_quiet""#));
     // A private profile is not linked, and no picture means initials.
     assert!(!page.has("/u/quietroom"));
-    assert!(page.has(r#"<span class="initials">QR</span>"#));
+    assert!(page.has(r#"<span class="avatar avatar-lg" aria-hidden="true">QR</span>"#));
 }
 
 #[test]

@@ -49,26 +49,29 @@ WHERE s.token = ?1";
 
 // Each statement selects by token, so all four run in one batch: one round
 // trip per page view, whatever the number of tracks. A large share is
-// hundreds of rows: each list comes back as one JSON array in one column,
-// parsed in Rust, instead of one JavaScript object per row read field by
-// field across the runtime's boundary (most of a 100-track page's CPU).
+// hundreds of rows, and moving them from D1 into the worker is most of its
+// page's cost (measured in BENCHMARKS.md): each list comes back as one
+// JSON array of positional arrays (no key repeated per row), in the order
+// of the fields of `model::TrackRow`, `FileRow` and `CollaboratorRow`, and
+// only what the page shows. A file's path is read only by its end, which
+// holds the extension the page names (`model::FileRow::extension`, tested
+// on such tails).
 const TRACKS_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_object('id', t.id, 'title', t.title, 'bpm', t.bpm, ",
-    "'musical_key', t.musical_key, 'artwork_path', t.artwork_path) ORDER BY st.position) AS rows ",
+    "SELECT json_group_array(json_array(t.id, t.title, t.bpm, t.musical_key, t.artwork_path) ",
+    "ORDER BY st.position) AS rows ",
     "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
     "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL WHERE s.token = ?1"
 );
 const FILES_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_object('id', f.id, 'track_id', f.track_id, 'kind', f.kind, ",
-    "'path', f.path, 'is_folder', f.is_folder, 'label', f.label, 'size', f.size) ",
-    "ORDER BY st.position, f.position) AS rows ",
+    "SELECT json_group_array(json_array(f.id, f.track_id, f.kind, substr(f.path, -12), ",
+    "f.is_folder, f.label, f.size) ORDER BY st.position, f.position) AS rows ",
     "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
     "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
     "JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1"
 );
 const COLLABORATORS_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_object('track_id', c.track_id, 'name', c.name, ",
-    "'role', c.role, 'avatar_url', c.avatar_url, 'url', c.url) ORDER BY st.position, c.position) AS rows ",
+    "SELECT json_group_array(json_array(c.track_id, c.name, c.role, c.avatar_url, c.url) ",
+    "ORDER BY st.position, c.position) AS rows ",
     "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
     "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
     "JOIN collaborators c ON c.track_id = t.id WHERE s.token = ?1"
