@@ -143,14 +143,18 @@ CREATE INDEX IF NOT EXISTS share_tracks_by_track ON share_tracks (track_id);
 
 -- Append-only events: counts are aggregates over these, never counters that
 -- could lose an update under concurrency. Ids of tracks and files are kept as
--- plain text so history outlives what it names.
+-- plain text so history outlives what it names. `event_id` is the id an
+-- event was given where it happened: the queue may deliver it twice, and
+-- the second insert finds it taken (NULL for rows older than the queue).
 CREATE TABLE IF NOT EXISTS view_events (
   id       INTEGER PRIMARY KEY,
   share_id TEXT NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
   at       INTEGER NOT NULL,
-  country  TEXT
+  country  TEXT,
+  event_id TEXT
 );
 CREATE INDEX IF NOT EXISTS view_events_by_share ON view_events (share_id, at);
+CREATE UNIQUE INDEX IF NOT EXISTS view_events_by_event ON view_events (event_id);
 
 CREATE TABLE IF NOT EXISTS download_events (
   id       INTEGER PRIMARY KEY,
@@ -158,8 +162,10 @@ CREATE TABLE IF NOT EXISTS download_events (
   track_id TEXT NOT NULL,
   file_id  TEXT NOT NULL,
   at       INTEGER NOT NULL,
-  country  TEXT
+  country  TEXT,
+  event_id TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS download_events_by_event ON download_events (event_id);
 -- A share's statistics count per file and per track, and take the latest
 -- instant, each from its own index: one round trip even with 100 000 events.
 CREATE INDEX IF NOT EXISTS download_events_by_share_file ON download_events (share_id, file_id);

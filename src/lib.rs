@@ -19,6 +19,7 @@ pub mod console;
 pub mod crypto;
 pub mod delivery;
 pub mod dropbox;
+pub mod events;
 pub mod http;
 pub mod ids;
 pub mod limits;

@@ -4,6 +4,7 @@
 use worker::{console_error, D1Database, Response, ResponseBody, Result};
 
 use super::dropbox;
+use super::events::{self, Happened};
 use super::respond::{respond, store_failed, stream, with_bytes};
 use super::store;
 use super::throttle;
@@ -108,7 +109,7 @@ pub async fn file(v: &Visit<'_>, token: &str, file_id: &str) -> Result<Response>
         Err(answer) => respond(failed(&answer, target.share, token, v.nonce)),
         Ok(fetched) => {
             if v.counts() {
-                record_download(v, db, &target.share.id, file);
+                record_download(v, &target.share.id, file);
             }
             match fetched {
                 Fetched::Zip(body) => stream(Reply::zip(name), body),
@@ -126,14 +127,12 @@ enum Fetched {
     Zip(ResponseBody),
 }
 
-fn record_download(v: &Visit<'_>, db: D1Database, share_id: &str, file: &FileRow) {
-    let (now, country) = (v.now, v.country());
-    let (share_id, file) = (share_id.to_owned(), file.clone());
-    v.ctx.wait_until(async move {
-        if let Err(e) = store::events::record_download(&db, &share_id, &file, now, country).await {
-            console_error!("downloads: {e}");
-        }
-    });
+fn record_download(v: &Visit<'_>, share_id: &str, file: &FileRow) {
+    let happened = Happened::Download {
+        track_id: file.track_id.clone(),
+        file_id: file.id.clone(),
+    };
+    events::send(v, share_id, happened);
 }
 
 /// `GET /s/{token}/art/{track_id}[/large]`: the cover as a thumbnail of

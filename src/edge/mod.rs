@@ -2,8 +2,10 @@
 //! request, loads what the core asks for, and writes the core's `Reply` out.
 //! `fetch` only routes; each handler lives with what it serves.
 
+use wasm_bindgen::JsValue;
 use worker::{
-    event, Context, Date, Env, Request, Response, Result, ScheduleContext, ScheduledEvent,
+    event, Context, Date, Env, MessageBatch, Request, Response, Result, ScheduleContext,
+    ScheduledEvent,
 };
 
 use crate::crypto;
@@ -16,6 +18,7 @@ mod connect;
 mod console;
 mod cron;
 mod dropbox;
+mod events;
 mod files;
 mod pages;
 mod respond;
@@ -90,4 +93,11 @@ fn with_link_origins(mut response: Response, env: &Env) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     cron::refresh_tokens(&env).await;
+}
+
+/// Visitors' events, delivered in batches by the `EVENTS` queue.
+#[event(queue)]
+async fn queue(batch: MessageBatch<JsValue>, env: Env, _ctx: Context) -> Result<()> {
+    events::consume(batch, &env).await;
+    Ok(())
 }

@@ -1,8 +1,9 @@
 //! Visitors' pages: one D1 batch, the core's page, and for a share page a
-//! view recorded after the answer has gone out.
+//! view sent after the answer has gone out.
 
-use worker::{console_error, Response, Result};
+use worker::{Response, Result};
 
+use super::events::{self, Happened};
 use super::respond::{respond, store_failed};
 use super::store;
 use super::visit::Visit;
@@ -40,11 +41,5 @@ fn record_view(v: &Visit<'_>, data: &SharePageData) {
     if !(open && v.counts()) {
         return;
     }
-    let Ok(db) = v.env.d1("DB") else { return };
-    let (share_id, now, country) = (share.id.clone(), v.now, v.country());
-    v.ctx.wait_until(async move {
-        if let Err(e) = store::events::record_view(&db, &share_id, now, country).await {
-            console_error!("views: {e}");
-        }
-    });
+    events::send(v, &share.id, Happened::View);
 }

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{call, get, new_producer, send, simple_track, str_of, visit, Body, Producer};
+use crate::support::{
+    call, get, new_producer, send, simple_track, str_of, visit, Body, Producer, EVENTS_DELAY,
+};
 
 /// The list of download buttons (shown, if unavailable, without Dropbox).
 const DOWNLOADS: &str = r#"<ul class="downloads""#;
@@ -20,8 +22,8 @@ fn details(key: &str, share_id: &str) -> Value {
     page.json()
 }
 
-/// Views are written after the page has gone out (`wait_until`): wait until
-/// the count reaches `expected`, then make sure it stays there.
+/// Views are sent after the page has gone out, through the events queue:
+/// wait until the count reaches `expected`, then make sure it stays there.
 fn settled_views(key: &str, share_id: &str, expected: u64) -> Value {
     let deadline = Instant::now() + Duration::from_secs(15);
     while details(key, share_id)["stats"]["views"].as_u64() < Some(expected)
@@ -29,7 +31,7 @@ fn settled_views(key: &str, share_id: &str, expected: u64) -> Value {
     {
         std::thread::sleep(Duration::from_millis(100));
     }
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(EVENTS_DELAY);
     details(key, share_id)
 }
 

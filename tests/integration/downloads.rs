@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::standin::{connected, zip_names};
 use crate::support::{
     get, new_producer, request, send, send_to, str_of, visit, Body, Page, Producer, BROWSER,
+    EVENTS_DELAY,
 };
 
 fn content(text: &str) -> Value {
@@ -95,7 +96,7 @@ fn play_picks_master_then_bounce_then_other_audio_and_listen_only_protects_the_m
     assert!(!page.has("nodownload"));
     // Listening is not downloading.
     assert_eq!(
-        details(&producer, &listen_only)["stats"]["total_downloads"],
+        settled_downloads(&producer, &listen_only, 0)["total_downloads"],
         0
     );
     let (_, files) = ids(&all);
@@ -262,7 +263,10 @@ fn folders_stream_as_a_zip_named_after_the_folder() {
         (200, Some("application/zip"))
     );
     assert_eq!(account.calls("download_zip"), zips, "HEAD builds no ZIP");
-    assert_eq!(details(&producer, &share)["stats"]["total_downloads"], 2);
+    assert_eq!(
+        settled_downloads(&producer, &share, 2)["total_downloads"],
+        2
+    );
 }
 
 #[test]
@@ -286,7 +290,10 @@ fn oversized_folders_and_missing_files_get_clear_pages() {
     let missing = visit(&format!("/s/{token}/files/{}", files[1]));
     assert_eq!(missing.status, 404);
     assert!(missing.has("This file is no longer available"));
-    assert_eq!(details(&producer, &share)["stats"]["total_downloads"], 0);
+    assert_eq!(
+        settled_downloads(&producer, &share, 0)["total_downloads"],
+        0
+    );
 }
 
 /// (width, height) of a JPEG (its SOF0 segment) or a PNG (IHDR).
@@ -431,7 +438,10 @@ fn dropbox_faults_are_retried_within_the_budget_and_never_a_500() {
     let waited = started.elapsed().as_millis();
     assert_eq!(page.status, 503, "{}", page.raw);
     assert!((1900..4000).contains(&waited), "waited {waited} ms");
-    assert_eq!(details(&producer, &share)["stats"]["total_downloads"], 2);
+    assert_eq!(
+        settled_downloads(&producer, &share, 2)["total_downloads"],
+        2
+    );
 }
 
 #[test]
@@ -455,13 +465,15 @@ fn a_producer_without_dropbox_has_pages_but_no_files() {
 }
 
 /// The share's statistics, once `expected` downloads have been recorded
-/// (they are written after each response, so they may trail it briefly).
+/// (they go through the events queue after each response, so they trail
+/// it), and once any further event would have arrived.
 pub fn settled_downloads(producer: &Producer, share: &Value, expected: u64) -> Value {
     let deadline = Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let stats = details(producer, share)["stats"].clone();
         if stats["total_downloads"] == expected || Instant::now() > deadline {
-            return stats;
+            std::thread::sleep(EVENTS_DELAY);
+            return details(producer, share)["stats"].clone();
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }

@@ -198,6 +198,8 @@ fn a_revoked_connection_warns_the_producer_and_pauses_files_not_pages() {
     assert!(str_of(&state["warning"]).contains("connect Dropbox again"));
     let shares = producer.call("GET", "/api/shares", None).json();
     let id = str_of(&shares["shares"][0]["id"]).to_string();
+    // Anything counted would have reached the statistics by now.
+    std::thread::sleep(crate::support::EVENTS_DELAY);
     let details = producer
         .call("GET", &format!("/api/shares/{id}"), None)
         .json();

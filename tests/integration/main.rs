@@ -15,6 +15,7 @@ mod browser;
 mod console;
 mod downloads;
 mod dropbox_connect;
+mod load;
 mod methods;
 mod origin;
 mod profile_page;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::standin::connected;
-use crate::support::{send_raw, str_of, visit, BROWSER};
+use crate::support::{send_raw, str_of, visit, BROWSER, EVENTS_DELAY};
 
 const ODD: [&str; 14] = [
     "QUERY",
@@ -67,7 +67,7 @@ fn odd_methods_are_refused_and_never_counted() {
             .clone();
         let settled = stats["views"] == 1 && stats["total_downloads"] == 1;
         if settled || Instant::now() > deadline {
-            std::thread::sleep(Duration::from_millis(300));
+            std::thread::sleep(EVENTS_DELAY);
             break producer
                 .call("GET", &format!("/api/shares/{share_id}"), None)
                 .json()["stats"]

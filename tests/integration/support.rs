@@ -212,6 +212,12 @@ pub fn get(path: &str) -> Page {
 }
 
 /// A browser's page load, which counts as a view.
+/// How long a counted view or download may take to reach the statistics:
+/// events go through the queue, whose consumer waits up to a second to
+/// fill a batch (`max_batch_timeout` in wrangler.toml). A test that checks
+/// nothing more was counted waits this long first.
+pub const EVENTS_DELAY: std::time::Duration = std::time::Duration::from_millis(1500);
+
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
 pub fn visit(path: &str) -> Page {
