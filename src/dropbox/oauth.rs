@@ -159,6 +159,28 @@ pub fn access_usable(expires_at: Option<Millis>, now: Millis) -> bool {
     expires_at.is_some_and(|at| now < at)
 }
 
+/// A short fingerprint of a stored access token's ciphertext: how a visitor
+/// tells the refresh coordinator which token failed without handing it on.
+pub fn fingerprint(access_token_enc: Option<&str>) -> String {
+    format!(
+        "{:016x}",
+        crate::art::fnv1a(access_token_enc.unwrap_or("").as_bytes())
+    )
+}
+
+/// Whether the refresh coordinator must refresh: the stored access token is
+/// past its expiry, or is the very one a visitor found refused (`stale`, a
+/// `fingerprint`). Otherwise another visitor's refresh has just stored a
+/// fresh one, and it serves this visitor too.
+pub fn needs_refresh(
+    expires_at: Option<Millis>,
+    access_token_enc: Option<&str>,
+    stale: &str,
+    now: Millis,
+) -> bool {
+    !access_usable(expires_at, now) || fingerprint(access_token_enc) == stale
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +252,21 @@ mod tests {
             r.body.as_deref(),
             Some("grant_type=refresh_token&refresh_token=rt")
         );
+    }
+
+    #[test]
+    fn the_coordinator_refreshes_only_an_expired_or_refused_token() {
+        let (old, new) = (Some("sealed-old"), Some("sealed-new"));
+        let refused = fingerprint(old);
+        assert_eq!(refused.len(), 16);
+        assert_ne!(refused, fingerprint(new));
+        // Valid and not the refused one: a refresh just happened.
+        assert!(!needs_refresh(Some(10), new, &refused, 9));
+        // The refused token itself, though its expiry says valid.
+        assert!(needs_refresh(Some(10), old, &refused, 9));
+        // Expired, whoever asks.
+        assert!(needs_refresh(Some(10), new, &refused, 10));
+        assert!(needs_refresh(None, None, "", 0));
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub enum Step {
     Wait { ms: u64 },
     /// Apply this write, then report with `stored`.
     Store(Write),
+    /// Ask the producer's refresh coordinator for a fresh access token
+    /// (one refresh at a time for every visitor, wherever they are), then
+    /// report with `coordinated`. The token that did not serve is the
+    /// session's `connection()`'s.
+    Coordinate,
     /// Finished.
     Done(Result<Outcome, Answer>),
 }
@@ -104,6 +109,18 @@ pub enum Answered<'a> {
     Nothing,
 }
 
+/// What the refresh coordinator answered.
+#[derive(Debug, Clone)]
+pub enum Coordinated {
+    /// The connection as stored now, with a fresh access token (refreshed
+    /// for this request or for another one a moment before).
+    Fresh(ConnectionRow),
+    /// The refresh failed for every waiting visitor alike.
+    Failed(Answer),
+    /// The coordinator could not be asked: the session refreshes itself.
+    Unreachable,
+}
+
 /// How a `Store` went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {
@@ -120,6 +137,7 @@ enum Phase {
     Refreshing { refresh_token: String },
     Exchanging { code: String, redirect_uri: String },
     Storing { token: String },
+    Coordinating,
     MarkingRevoked,
     Finished,
 }
@@ -135,6 +153,8 @@ pub struct Session<'a> {
     tries: u32,
     /// A session refreshes at most once.
     refreshed: bool,
+    /// Refreshes go through the coordinator (`Step::Coordinate`).
+    coordinated: bool,
 }
 
 impl<'a> Session<'a> {
@@ -147,12 +167,43 @@ impl<'a> Session<'a> {
         now: Millis,
         budget_ms: u64,
     ) -> (Session<'a>, Step) {
+        Session::start_with(app, connection, goal, now, budget_ms, false)
+    }
+
+    /// Like `start`, for a visitor's request: a refresh it needs is asked
+    /// of the coordinator (`Step::Coordinate`), so that fifty visitors
+    /// arriving together on an expired token cause one refresh, not fifty.
+    pub fn start_coordinated(
+        app: &'a App,
+        connection: &ConnectionRow,
+        goal: Goal,
+        now: Millis,
+        budget_ms: u64,
+    ) -> (Session<'a>, Step) {
+        Session::start_with(app, connection, goal, now, budget_ms, true)
+    }
+
+    fn start_with(
+        app: &'a App,
+        connection: &ConnectionRow,
+        goal: Goal,
+        now: Millis,
+        budget_ms: u64,
+        coordinated: bool,
+    ) -> (Session<'a>, Step) {
         let mut session = Session::new(app, Some(connection.clone()), goal, now, budget_ms);
+        session.coordinated = coordinated && session.goal != Goal::Refresh;
         let step = match session.stored_access_token(now) {
             Some(token) if session.goal != Goal::Refresh => session.call(now, token),
             _ => session.refresh(now),
         };
         (session, step)
+    }
+
+    /// The connection as the session knows it (its access token is the one
+    /// that did not serve when it asks to `Coordinate`).
+    pub fn connection(&self) -> Option<&ConnectionRow> {
+        self.connection.as_ref()
     }
 
     /// Trades the code from the OAuth callback for tokens.
@@ -188,6 +239,7 @@ impl<'a> Session<'a> {
             phase: Phase::Finished,
             tries: 0,
             refreshed: false,
+            coordinated: false,
         }
     }
 
@@ -219,6 +271,10 @@ impl<'a> Session<'a> {
 
     fn refresh(&mut self, now: Millis) -> Step {
         self.refreshed = true;
+        if self.coordinated {
+            self.phase = Phase::Coordinating;
+            return Step::Coordinate;
+        }
         match self.refresh_token() {
             Ok(refresh_token) => {
                 self.phase = Phase::Refreshing { refresh_token };
@@ -352,6 +408,27 @@ impl<'a> Session<'a> {
             token: grant.access_token,
         };
         Ok(Step::Store(write))
+    }
+
+    /// What the coordinator answered a `Coordinate`.
+    pub fn coordinated(&mut self, now: Millis, answer: Coordinated) -> Step {
+        if !matches!(self.phase, Phase::Coordinating) {
+            return self.done(Err(Answer::Unavailable));
+        }
+        match answer {
+            Coordinated::Fresh(connection) => {
+                self.connection = Some(connection);
+                match self.stored_access_token(now) {
+                    Some(token) => self.call(now, token),
+                    None => self.done(Err(Answer::Unavailable)),
+                }
+            }
+            Coordinated::Failed(answer) => self.done(Err(answer)),
+            Coordinated::Unreachable => {
+                self.coordinated = false;
+                self.refresh(now)
+            }
+        }
     }
 
     /// After a `Wait`: the same request again.
@@ -520,6 +597,70 @@ mod tests {
         assert!(matches!(s.answered(NOW, GRANTED), Step::Store(_)));
         assert_eq!(sent(&s.stored(NOW, Stored::Written)).1, "Bearer sl.fresh");
         assert_eq!(s.answered(NOW, OK), Step::Done(Ok(Outcome::Response)));
+    }
+
+    /// A visitor's session (`start_coordinated`) whose stored token is
+    /// valid until `access_until`.
+    fn visitor(access_until: Millis) -> (Session<'static>, Step) {
+        let c = connection(app(), access_until);
+        Session::start_coordinated(app(), &c, link(), NOW, 2_000)
+    }
+
+    /// The connection as the coordinator left it: a fresh token stored.
+    fn refreshed() -> ConnectionRow {
+        let mut c = connection(app(), NOW + 14_000_000);
+        c.access_token_enc = Some(app().vault.seal("prd_1", Slot::Access, "sl.fresh", [3; 12]));
+        c
+    }
+
+    #[test]
+    fn a_visitor_asks_the_coordinator_instead_of_refreshing_itself() {
+        let (mut s, step) = visitor(NOW);
+        assert_eq!(
+            step,
+            Step::Coordinate,
+            "an expired token: no token call of its own"
+        );
+        let step = s.coordinated(NOW + 5, Coordinated::Fresh(refreshed()));
+        assert_eq!(sent(&step).1, "Bearer sl.fresh");
+        assert_eq!(s.answered(NOW + 9, OK), Step::Done(Ok(Outcome::Response)));
+
+        // A 401 on a token its expiry called valid: the coordinator too,
+        // told which token failed, and only once.
+        let (mut s, step) = visitor(NOW + 1);
+        assert_eq!(sent(&step).1, "Bearer sl.old");
+        assert_eq!(s.answered(NOW, failure(401, "{}")), Step::Coordinate);
+        let stale = s.connection().unwrap().access_token_enc.clone();
+        assert_eq!(stale, connection(app(), NOW).access_token_enc);
+        s.coordinated(NOW, Coordinated::Fresh(refreshed()));
+        assert_eq!(
+            s.answered(NOW, failure(401, "{}")),
+            Step::Done(Err(Answer::Unauthorized))
+        );
+    }
+
+    #[test]
+    fn the_coordinators_failure_is_every_visitors_and_its_absence_is_no_outage() {
+        let (mut s, _) = visitor(NOW);
+        assert_eq!(
+            s.coordinated(NOW, Coordinated::Failed(Answer::Revoked)),
+            Step::Done(Err(Answer::Revoked))
+        );
+        // A "fresh" connection that still holds no usable token.
+        let (mut s, _) = visitor(NOW);
+        assert_eq!(
+            s.coordinated(NOW, Coordinated::Fresh(connection(app(), NOW))),
+            Step::Done(Err(Answer::Unavailable))
+        );
+        // No coordinator to ask: the session refreshes on its own.
+        let (mut s, _) = visitor(NOW);
+        let step = s.coordinated(NOW, Coordinated::Unreachable);
+        assert_eq!(sent(&step).0, "/oauth2/token");
+        assert!(matches!(s.answered(NOW, GRANTED), Step::Store(_)));
+        // The cron's sessions never coordinate: they are the refresh.
+        let c = connection(app(), NOW);
+        let (_, step) = Session::start_coordinated(app(), &c, Goal::Refresh, NOW, 2_000);
+        assert_eq!(sent(&step).0, "/oauth2/token");
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub async fn callback(v: &Visit<'_>) -> Reply {
     let redirect_uri = oauth::redirect_uri(&origin);
     let (mut session, first) =
         Session::exchange(&app, &code, &redirect_uri, v.now, VISITOR_BUDGET_MS);
-    let grant = match drive(&mut session, first, None).await {
+    let grant = match drive(&mut session, first, None, None).await {
         Ok((Outcome::Granted(grant), _)) => grant,
         // Dropbox refused the code: used, expired, or not for this app.
         Err(Answer::Revoked) => return page(ErrorPage::BadConnectLink),
@@ -165,7 +165,7 @@ pub async fn callback(v: &Visit<'_>) -> Reply {
 /// The account a fresh connection belongs to, from Dropbox.
 async fn current_account(app: &App, row: &ConnectionRow, now: Millis) -> Option<Account> {
     let (mut session, first) = Session::start(app, row, Goal::Account, now, VISITOR_BUDGET_MS);
-    let answer = match drive(&mut session, first, None).await {
+    let answer = match drive(&mut session, first, None, None).await {
         Ok((Outcome::Response, Some(mut response))) => response.text().await.ok(),
         Ok(_) => None,
         Err(answer) => {

@@ -37,7 +37,7 @@ pub async fn refresh_tokens(env: &Env) {
                 let start = Date::now().as_millis() as i64;
                 let (mut session, first) =
                     Session::start(app, connection, Goal::Refresh, start, CRON_BUDGET_MS);
-                let result = drive(&mut session, first, Some(db)).await;
+                let result = drive(&mut session, first, Some(db), None).await;
                 if let Err(answer) = &result {
                     console_error!("cron: {} not refreshed: {answer:?}", connection.producer_id);
                 }

@@ -10,12 +10,13 @@ use worker::{
     Headers, Method, Request, RequestInit, Response,
 };
 
+use super::refresher;
 use super::settings::dropbox_app;
 use super::store;
 use crate::dropbox::answer::Answer;
 use crate::dropbox::files::{self, LINK_TTL_SECONDS};
 use crate::dropbox::folders::{self, Entry, Listing};
-use crate::dropbox::session::{Answered, Goal, Outcome, Session, Step, Stored, Write};
+use crate::dropbox::session::{Answered, Coordinated, Goal, Outcome, Session, Step, Stored, Write};
 use crate::dropbox::{App, CONSOLE_BUDGET_MS, VISITOR_BUDGET_MS, ZIP_BUDGET_MS};
 use crate::model::ConnectionRow;
 use crate::policy::Millis;
@@ -99,10 +100,12 @@ async fn store_write(db: Option<&D1Database>, write: &Write) -> Stored {
 
 /// Runs a session to its end: the outcome, and the last response when the
 /// outcome is that response (a link's JSON, a ZIP's stream, unread).
+/// `env` reaches the refresh coordinator of a visitor's session.
 pub async fn drive(
     session: &mut Session<'_>,
     first: Step,
     db: Option<&D1Database>,
+    env: Option<&Env>,
 ) -> Result<(Outcome, Option<Response>), Answer> {
     let mut step = first;
     let mut kept = None;
@@ -148,22 +151,31 @@ pub async fn drive(
                 let stored = store_write(db, &write).await;
                 session.stored(now(), stored)
             }
+            Step::Coordinate => {
+                let answer = match (env, db) {
+                    (Some(env), Some(db)) => refresher::ask(env, db, session.connection()).await,
+                    _ => Coordinated::Unreachable,
+                };
+                session.coordinated(now(), answer)
+            }
             Step::Done(result) => return result.map(|outcome| (outcome, kept)),
         };
     }
 }
 
 /// Works towards `goal` on `connection`, within `budget_ms`: the response
-/// that carries the result.
+/// that carries the result. A refresh it needs goes through the producer's
+/// coordinator (`refresher`).
 pub(super) async fn call(
+    env: &Env,
     app: &App,
     db: &D1Database,
     connection: &ConnectionRow,
     goal: Goal,
     budget_ms: u64,
 ) -> Result<Response, Answer> {
-    let (mut session, first) = Session::start(app, connection, goal, now(), budget_ms);
-    match drive(&mut session, first, Some(db)).await? {
+    let (mut session, first) = Session::start_coordinated(app, connection, goal, now(), budget_ms);
+    match drive(&mut session, first, Some(db), Some(env)).await? {
         (Outcome::Response, Some(response)) => Ok(response),
         _ => Err(Answer::Unavailable),
     }
@@ -201,7 +213,7 @@ pub async fn temporary_link(
     let goal = Goal::Link {
         path: path.to_owned(),
     };
-    let mut response = call(&app, db, connection, goal, VISITOR_BUDGET_MS).await?;
+    let mut response = call(env, &app, db, connection, goal, VISITOR_BUDGET_MS).await?;
     let body = response.text().await.map_err(|_| Answer::Unavailable)?;
     let link = files::parse_link(&body)
         .ok_or_else(|| Answer::Refused("get_temporary_link's answer is unreadable".into()))?;
@@ -245,7 +257,7 @@ pub async fn zip(
     let goal = Goal::Zip {
         path: path.to_owned(),
     };
-    call(&app, db, connection, goal, ZIP_BUDGET_MS).await
+    call(env, &app, db, connection, goal, ZIP_BUDGET_MS).await
 }
 
 /// A page of a folder's listing (`Goal::List` or `Goal::ListMore`), for the
@@ -257,7 +269,7 @@ pub async fn list(
     goal: Goal,
 ) -> Result<Listing, Answer> {
     let app = dropbox_app(env).ok_or(Answer::Unavailable)?;
-    let mut response = call(&app, db, connection, goal, CONSOLE_BUDGET_MS).await?;
+    let mut response = call(env, &app, db, connection, goal, CONSOLE_BUDGET_MS).await?;
     let body = response.text().await.map_err(|_| Answer::Unavailable)?;
     folders::parse_listing(&body)
         .ok_or_else(|| Answer::Refused("list_folder's answer is unreadable".into()))

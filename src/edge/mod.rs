@@ -21,6 +21,7 @@ mod dropbox;
 mod events;
 mod files;
 mod pages;
+mod refresher;
 mod respond;
 mod settings;
 mod store;

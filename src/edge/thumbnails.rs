@@ -80,7 +80,7 @@ pub async fn thumbnail(
         path: path.to_owned(),
         size,
     };
-    let mut response = call(&app, db, connection, goal, VISITOR_BUDGET_MS).await?;
+    let mut response = call(env, &app, db, connection, goal, VISITOR_BUDGET_MS).await?;
     let rev = response
         .headers()
         .get("dropbox-api-result")

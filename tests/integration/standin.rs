@@ -73,6 +73,11 @@ impl Account {
         self.action("revoke", json!({}));
     }
 
+    /// How long the access tokens Dropbox grants from now on live.
+    pub fn grant_tokens_for(&self, seconds: u64) {
+        self.action("settings", json!({"expires_in": seconds}));
+    }
+
     pub fn expire_access_tokens(&self) {
         self.action("expire_access_tokens", json!({}));
     }
