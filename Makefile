@@ -6,7 +6,7 @@ ENV := . scripts/env.sh &&
 WORKER := build/worker/shim.mjs
 SOURCES := Cargo.toml Cargo.lock $(shell find src templates -type f)
 
-.PHONY: setup worker dev test unit integration lint size
+.PHONY: setup worker dev test unit integration lint size bench
 
 setup:
 	@scripts/setup.sh
@@ -37,3 +37,8 @@ lint: setup
 size: setup worker
 	@$(ENV) rm -rf tmp/dist && wrangler deploy --dry-run --outdir tmp/dist >/dev/null && \
 	  wc -c tmp/dist/*.wasm && gzip -9c tmp/dist/*.wasm | wc -c
+
+# Costs side by side in one run: native render, wasm size, and every
+# visitor route under load on a local stack (see BENCHMARKS.md).
+bench: setup
+	@scripts/bench.sh

@@ -251,7 +251,6 @@ fn downloads(out: &mut String, token: &str, track: &TrackView, ready: bool) {
 fn collaborator(out: &mut String, c: &CollaboratorView) {
     out.push_str("<li>");
     avatar(out, c.initials.as_str(), c.avatar_url.as_deref(), "xs");
-    out.push_str(r#"<span class="collab-name">"#);
     match &c.url {
         Some(url) => push(
             out,
@@ -271,10 +270,10 @@ fn collaborator(out: &mut String, c: &CollaboratorView) {
     if let Some(role) = &c.role {
         push(
             out,
-            &[Raw(r#" <span class="role">"#), Text(role), Raw("</span>")],
+            &[Raw(r#"<span class="role">"#), Text(role), Raw("</span>")],
         );
     }
-    out.push_str("</span></li>");
+    out.push_str("</li>");
 }
 
 fn collaborators(out: &mut String, track: &TrackView) {
@@ -329,7 +328,7 @@ impl TrackList<'_> {
         Self::labels(out);
         out.push_str(r#"<ol class="tracks">"#);
         for track in self.tracks {
-            out.push_str(r#"<li class="track">"#);
+            out.push_str("<li>");
             self.artwork(out, track, ThumbSize::Tile, "sm");
             // The stylesheet numbers the tracks (a counter).
             out.push_str(r#"<div class="track-head"><h2><span id="t"#);

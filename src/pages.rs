@@ -383,7 +383,7 @@ mod tests {
             "n",
         );
         assert!(body(&three).contains("class=\"tracks\""));
-        assert_eq!(body(&three).matches("class=\"track\"").count(), 3);
+        assert_eq!(body(&three).matches("class=\"track-head\"").count(), 3);
         assert!(!body(&three).contains("class=\"featured\""));
     }
 

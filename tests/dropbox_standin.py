@@ -811,6 +811,9 @@ def main():
             for spec in json.load(f):
                 state.new_account(spec)
     Handler.state = state
+    # Dropbox takes many connections at once; the standard library's listen
+    # backlog of 5 would make a burst of visitors wait on SYN retries.
+    ThreadingHTTPServer.request_queue_size = 256
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.verbose = args.verbose

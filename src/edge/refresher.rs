@@ -6,6 +6,9 @@
 //! an expired token cause one call to Dropbox's token endpoint: the first
 //! refreshes, the rest find the fresh token stored and use it.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use worker::{
     console_error, durable_object, D1Database, Date, DurableObject, Env, Request, Response, Result,
     State,
@@ -19,6 +22,7 @@ use crate::dropbox::oauth;
 use crate::dropbox::session::{Coordinated, Goal, Session};
 use crate::dropbox::VISITOR_BUDGET_MS;
 use crate::model::ConnectionRow;
+use crate::policy::Millis;
 
 /// What the object answers: the token is fresh (read it from D1), the
 /// producer must reconnect, or no fresh token could be had now.
@@ -30,11 +34,40 @@ const UNAVAILABLE: u16 = 503;
 pub struct Refresher {
     state: State,
     env: Env,
+    /// The token this object last saw stored fresh, so the visitors who
+    /// queued behind a refresh are answered from memory, not one D1 read
+    /// after another.
+    fresh: Rc<RefCell<Option<Fresh>>>,
+}
+
+/// A stored access token, as far as the object needs to know it.
+#[derive(Clone)]
+struct Fresh {
+    fingerprint: String,
+    expires_at: Option<Millis>,
+}
+
+impl Fresh {
+    fn of(c: &ConnectionRow) -> Fresh {
+        Fresh {
+            fingerprint: oauth::fingerprint(c.access_token_enc.as_deref()),
+            expires_at: c.access_expires_at,
+        }
+    }
+
+    /// Whether it serves a visitor who found `stale` refused.
+    fn serves(&self, stale: &str, now: Millis) -> bool {
+        self.fingerprint != stale && oauth::access_usable(self.expires_at, now)
+    }
 }
 
 impl DurableObject for Refresher {
     fn new(state: State, env: Env) -> Self {
-        Refresher { state, env }
+        Refresher {
+            state,
+            env,
+            fresh: Rc::new(RefCell::new(None)),
+        }
     }
 
     /// `GET /?producer=…&stale=…` (`stale`: the fingerprint of the token a
@@ -50,46 +83,70 @@ impl DurableObject for Refresher {
             return Response::error("producer?", 400);
         };
         let stale = param("stale").unwrap_or_default();
-        let env = self.env.clone();
+        let known = self.fresh.borrow().clone();
+        if known.is_some_and(|f| f.serves(&stale, now())) {
+            return Ok(Response::empty()?.with_status(FRESH));
+        }
+        let (env, fresh) = (self.env.clone(), self.fresh.clone());
         // Nothing else reaches this object until the refresh is done.
         let status = self
             .state
-            .block_concurrency_while(async move { Ok(refresh(&env, &producer, &stale).await) })
+            .block_concurrency_while(async move {
+                let (status, stored) = refresh(&env, &producer, &stale).await;
+                *fresh.borrow_mut() = stored;
+                Ok(status)
+            })
             .await?;
         Ok(Response::empty()?.with_status(status))
     }
 }
 
-/// Refreshes `producer`'s access token unless another request just did.
-async fn refresh(env: &Env, producer: &str, stale: &str) -> u16 {
-    let now = Date::now().as_millis() as i64;
+fn now() -> Millis {
+    Date::now().as_millis() as i64
+}
+
+/// Refreshes `producer`'s access token unless another request just did:
+/// the answer, and the token stored fresh when there is one.
+async fn refresh(env: &Env, producer: &str, stale: &str) -> (u16, Option<Fresh>) {
+    let now = now();
     let (Some(app), Ok(db)) = (dropbox_app(env), env.d1("DB")) else {
-        return UNAVAILABLE;
+        return (UNAVAILABLE, None);
     };
-    let connection = match store::dropbox::of_producer(&db, producer).await {
-        Ok(Some(c)) if c.is_ok() => c,
-        Ok(_) => return RECONNECT,
-        Err(e) => {
-            console_error!("refresher: {e}");
-            return UNAVAILABLE;
-        }
+    let c = match stored(&db, producer).await {
+        Ok(c) => c,
+        Err(status) => return (status, None),
     };
-    let c = &connection;
     if !oauth::needs_refresh(
         c.access_expires_at,
         c.access_token_enc.as_deref(),
         stale,
         now,
     ) {
-        return FRESH;
+        return (FRESH, Some(Fresh::of(&c)));
     }
-    let (mut session, first) = Session::start(&app, c, Goal::Refresh, now, VISITOR_BUDGET_MS);
+    let (mut session, first) = Session::start(&app, &c, Goal::Refresh, now, VISITOR_BUDGET_MS);
     match drive(&mut session, first, Some(&db), None).await {
-        Ok(_) => FRESH,
-        Err(Answer::Revoked) => RECONNECT,
+        // As stored: a reconnect meanwhile may have won the guard.
+        Ok(_) => match stored(&db, producer).await {
+            Ok(c) => (FRESH, Some(Fresh::of(&c))),
+            Err(status) => (status, None),
+        },
+        Err(Answer::Revoked) => (RECONNECT, None),
         Err(answer) => {
             console_error!("refresher: {producer} not refreshed: {answer:?}");
-            UNAVAILABLE
+            (UNAVAILABLE, None)
+        }
+    }
+}
+
+/// The producer's working connection, else the status that says why not.
+async fn stored(db: &D1Database, producer: &str) -> std::result::Result<ConnectionRow, u16> {
+    match store::dropbox::of_producer(db, producer).await {
+        Ok(Some(c)) if c.is_ok() => Ok(c),
+        Ok(_) => Err(RECONNECT),
+        Err(e) => {
+            console_error!("refresher: {e}");
+            Err(UNAVAILABLE)
         }
     }
 }

@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // cover is the picture in its card.
   const tracks = sources.map((audio) => {
     const title = document.getElementById(audio.getAttribute("aria-labelledby"));
-    const picture = audio.closest(".track, .featured")?.querySelector(".art img");
+    const picture = audio.closest("li, .featured")?.querySelector(".art img");
     return { src: audio.getAttribute("src"), title: title ? title.textContent : "", art: picture ? picture.src : "" };
   });
   const audio = new Audio();

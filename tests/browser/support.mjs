@@ -55,7 +55,7 @@ export function launch(args = []) {
 /// which a screenshot of the whole page never does.
 export async function screenshot(page, path) {
   await page.evaluate(() => {
-    for (const track of document.querySelectorAll(".tracks .track")) track.style.contentVisibility = "visible";
+    for (const track of document.querySelectorAll(".tracks > li")) track.style.contentVisibility = "visible";
   });
   await page.screenshot({ path, fullPage: true });
 }

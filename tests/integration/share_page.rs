@@ -95,7 +95,7 @@ fn several_tracks_are_listed_in_share_order() {
     assert_eq!(page.status, 200);
     assert_page_headers(&page);
     assert!(page.has(r#"<main class="wrap layout-list">"#));
-    assert_eq!(page.raw.matches(r#"<li class="track">"#).count(), 3);
+    assert_eq!(page.raw.matches(r#"<div class="track-head">"#).count(), 3);
     let at = |s: &str| page.text.find(s).unwrap_or_else(|| panic!("missing {s}"));
     assert!(at("Sunrise") < at("Low Tide") && at("Low Tide") < at("Neon"));
     assert!(page.has("3 tracks by Night Owl"));
