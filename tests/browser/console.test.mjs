@@ -177,10 +177,16 @@ test("a producer runs their shares from the console, and a visitor's download sh
   assert.ok(readFileSync(`${OUT}/downloads/Stems.zip`).subarray(0, 2).toString() === "PK", "a ZIP arrived");
   await visitor.close();
 
-  // The producer sees the view and the download.
-  await page.goto(consoleShare);
+  // The producer sees the view and the download, once the events queue has
+  // delivered them (about a second).
   const figure = async (name) =>
     page.locator(".figures div", { hasText: name }).locator("dd").innerText();
+  for (const deadline = Date.now() + 15_000; ; ) {
+    await page.goto(consoleShare);
+    const counted = (await figure("Views")) === "1" && (await figure("Downloads")) === "1";
+    if (counted || Date.now() > deadline) break;
+    await page.waitForTimeout(250);
+  }
   assert.equal(await figure("Views"), "1");
   assert.equal(await figure("Downloads"), "1");
   assert.equal(await page.locator("svg.chart rect.views").count(), 1);
