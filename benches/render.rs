@@ -75,7 +75,8 @@ fn share_of(tracks: usize) -> SharePageData {
 }
 
 /// The largest share the limits allow (`sharepage::limits`): every track
-/// with the most files and collaborators, every text at its longest, and
+/// with the most files and collaborators, every title, name, role, key and
+/// label at its longest (URLs of 124 characters, not the 2 048 allowed), and
 /// every file downloadable.
 fn largest_share() -> SharePageData {
     use sharepage::limits::*;

@@ -49,7 +49,8 @@ const realistic = (n) => ({
   collaborators: [{ name: "Ada Lovelace", role: "Vocals", url: "https://ada.example.com/" }],
 });
 
-// Every text at its longest, every file kind, the most files and credits.
+// Every title, name, role, key and label at its longest, every file kind,
+// the most files and credits (URLs of 124 characters, not the 2 048 allowed).
 const largest = (n) => {
   const person = {
     name: "N".repeat(limits.PERSON_CHARS), role: "R".repeat(limits.PERSON_CHARS),
