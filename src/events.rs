@@ -29,10 +29,37 @@ pub enum Event {
     },
 }
 
+/// What a visitor did, before it is an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    View,
+    Download { track_id: String, file_id: String },
+}
+
 impl Event {
-    pub fn id(&self) -> &str {
-        match self {
-            Event::View { id, .. } | Event::Download { id, .. } => id,
+    /// The event `id` for what happened on `share_id` at `at`.
+    pub fn new(
+        id: String,
+        share_id: String,
+        at: Millis,
+        country: Option<String>,
+        what: What,
+    ) -> Event {
+        match what {
+            What::View => Event::View {
+                id,
+                share_id,
+                at,
+                country,
+            },
+            What::Download { track_id, file_id } => Event::Download {
+                id,
+                share_id,
+                track_id,
+                file_id,
+                at,
+                country,
+            },
         }
     }
 }
@@ -105,6 +132,15 @@ mod tests {
         ]);
         assert_eq!(d.events, [view(), view()]);
         assert_eq!(d.malformed, [1, 2, 3]);
-        assert_eq!(d.events[0].id(), "ev1");
+        assert_eq!(
+            Event::new(
+                "ev1".into(),
+                "shr1".into(),
+                1_790_000_000_000,
+                Some("NL".into()),
+                What::View
+            ),
+            view()
+        );
     }
 }

@@ -419,6 +419,19 @@ mod tests {
         assert_eq!(out, "a/b &amp; &lt;c&gt; &quot;d&quot; &#x27;e&#x27; é");
     }
 
+    /// The tracks as a list, on share `tok`.
+    fn listed(tracks: &[TrackView], ready: bool, listen_only: bool) -> String {
+        let mut out = String::new();
+        TrackList {
+            token: "tok",
+            tracks,
+            ready,
+            listen_only,
+        }
+        .list(&mut out);
+        out
+    }
+
     #[test]
     fn producer_text_never_becomes_markup() {
         let tracks = [track()];
@@ -442,14 +455,7 @@ mod tests {
     fn a_title_is_written_once_and_named_by_reference() {
         let mut tracks = [track()];
         tracks[0].title = "Night Drive";
-        let mut out = String::new();
-        TrackList {
-            token: "tok",
-            tracks: &tracks,
-            ready: true,
-            listen_only: false,
-        }
-        .list(&mut out);
+        let out = listed(&tracks, true, false);
         assert_eq!(out.matches("Night Drive").count(), 1, "{out}");
         assert!(out.contains(r#"<span id="t2">Night Drive</span>"#));
         assert!(out.contains(r#"aria-labelledby="t2"></audio>"#));
@@ -465,14 +471,7 @@ mod tests {
     #[test]
     fn a_dropbox_that_cannot_serve_shows_buttons_that_lead_nowhere() {
         let tracks = [track()];
-        let mut out = String::new();
-        TrackList {
-            token: "tok",
-            tracks: &tracks,
-            ready: false,
-            listen_only: false,
-        }
-        .list(&mut out);
+        let out = listed(&tracks, false, false);
         assert!(!out.contains("<audio"));
         assert!(!out.contains("/s/tok/files/f1"));
         assert!(out.contains(r#"class="btn-off" aria-disabled="true""#));
@@ -481,14 +480,7 @@ mod tests {
     #[test]
     fn listen_only_players_offer_no_download() {
         let tracks = [track()];
-        let mut out = String::new();
-        TrackList {
-            token: "tok",
-            tracks: &tracks,
-            ready: true,
-            listen_only: true,
-        }
-        .list(&mut out);
+        let out = listed(&tracks, true, true);
         assert!(out.contains(r#"controlslist="nodownload""#));
         assert!(!out.contains("<a href=\"/s/tok/play"));
     }

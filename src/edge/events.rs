@@ -10,22 +10,15 @@ use worker::{console_error, console_warn, Env, MessageBatch, MessageExt};
 use super::store;
 use super::visit::Visit;
 use crate::crypto;
-use crate::events::{self, Event};
-use crate::policy::Millis;
-
-/// What happened, before it has an id.
-pub enum Happened {
-    View,
-    Download { track_id: String, file_id: String },
-}
+use crate::events::{self, Event, What};
 
 /// Sends what a visitor did, after the answer has gone out.
-pub fn send(v: &Visit<'_>, share_id: &str, happened: Happened) {
+pub fn send(v: &Visit<'_>, share_id: &str, what: What) {
     let Ok(id) = crypto::random_token() else {
         console_error!("events: no random id");
         return;
     };
-    let event = event(id, share_id.to_owned(), v.now, v.country(), happened);
+    let event = Event::new(id, share_id.to_owned(), v.now, v.country(), what);
     let (queue, db) = (v.env.queue("EVENTS"), v.env.d1("DB"));
     v.ctx.wait_until(async move {
         let sent = match (queue, serde_json::to_string(&event)) {
@@ -44,31 +37,6 @@ pub fn send(v: &Visit<'_>, share_id: &str, happened: Happened) {
             }
         }
     });
-}
-
-fn event(
-    id: String,
-    share_id: String,
-    at: Millis,
-    country: Option<String>,
-    happened: Happened,
-) -> Event {
-    match happened {
-        Happened::View => Event::View {
-            id,
-            share_id,
-            at,
-            country,
-        },
-        Happened::Download { track_id, file_id } => Event::Download {
-            id,
-            share_id,
-            track_id,
-            file_id,
-            at,
-            country,
-        },
-    }
 }
 
 /// The queue's consumer: one D1 batch for the delivered events, then the

@@ -4,7 +4,7 @@
 use worker::{console_error, D1Database, Response, ResponseBody, Result};
 
 use super::dropbox;
-use super::events::{self, Happened};
+use super::events;
 use super::respond::{respond, store_failed, stream, with_bytes};
 use super::store;
 use super::throttle;
@@ -14,6 +14,7 @@ use crate::art;
 use crate::delivery::{self, Artwork, Refusal, Target};
 use crate::dropbox::answer::Answer;
 use crate::dropbox::thumbnails::ThumbSize;
+use crate::events::What;
 use crate::http::Reply;
 use crate::model::{file_name, FileRow, ShareRow};
 use crate::pages::{self, ErrorPage};
@@ -128,11 +129,11 @@ enum Fetched {
 }
 
 fn record_download(v: &Visit<'_>, share_id: &str, file: &FileRow) {
-    let happened = Happened::Download {
+    let what = What::Download {
         track_id: file.track_id.clone(),
         file_id: file.id.clone(),
     };
-    events::send(v, share_id, happened);
+    events::send(v, share_id, what);
 }
 
 /// `GET /s/{token}/art/{track_id}[/large]`: the cover as a thumbnail of

@@ -3,10 +3,11 @@
 
 use worker::{Response, Result};
 
-use super::events::{self, Happened};
+use super::events;
 use super::respond::{respond, store_failed};
 use super::store;
 use super::visit::Visit;
+use crate::events::What;
 use crate::model::SharePageData;
 use crate::pages;
 use crate::policy;
@@ -41,5 +42,5 @@ fn record_view(v: &Visit<'_>, data: &SharePageData) {
     if !(open && v.counts()) {
         return;
     }
-    events::send(v, &share.id, Happened::View);
+    events::send(v, &share.id, What::View);
 }
