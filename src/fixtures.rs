@@ -1,6 +1,8 @@
 //! Sample data for the core's unit tests.
 
-use crate::model::{CollaboratorRow, FileRow, ProducerRow, SharePageData, ShareRow, TrackRow};
+use crate::model::{
+    CollaboratorRow, FileRow, Place, ProducerRow, SharePageData, ShareRow, TrackRow,
+};
 
 pub const HOSTILE: &str = "<script>alert(1)</script>\"'&";
 
@@ -63,6 +65,7 @@ pub fn share(track_ids: &[&str]) -> SharePageData {
             revoked_at: None,
             producer: producer(),
         },
+        place: Place::whole(track_ids.len()),
         tracks: track_ids
             .iter()
             .map(|id| track(id, &format!("Song {id}")))

@@ -26,6 +26,7 @@ pub mod limits;
 pub mod markup;
 pub mod model;
 pub mod origin;
+pub mod pager;
 pub mod pages;
 pub mod paging;
 pub mod policy;

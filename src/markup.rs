@@ -326,7 +326,16 @@ impl TrackList<'_> {
     /// Several tracks as a numbered list of cards.
     pub fn list(&self, out: &mut String) {
         Self::labels(out);
-        out.push_str(r#"<ol class="tracks">"#);
+        out.push_str(r#"<ol class="tracks""#);
+        // A later page of a share goes on counting where the last ended.
+        match self.tracks.first() {
+            Some(track) if track.number > 1 => {
+                out.push_str(r#" start=""#);
+                number_to(out, track.number as u64);
+                out.push_str(r#"">"#);
+            }
+            _ => out.push('>'),
+        }
         for track in self.tracks {
             out.push_str("<li>");
             self.artwork(out, track, ThumbSize::Tile, "sm");

@@ -168,14 +168,43 @@ pub struct CollaboratorRow {
     pub url: Option<String>,
 }
 
-/// Everything a share page shows, as loaded in one D1 round trip. Tracks are
-/// in display order; files and collaborators in their order within a track.
+/// Everything a share page shows, as loaded in one D1 round trip: the
+/// share and one page of its tracks (`pager`). Tracks are in display order;
+/// files and collaborators in their order within a track.
 #[derive(Debug, Clone)]
 pub struct SharePageData {
     pub share: ShareRow,
+    pub place: Place,
     pub tracks: Vec<TrackRow>,
     pub files: Vec<FileRow>,
     pub collaborators: Vec<CollaboratorRow>,
+}
+
+/// Where the loaded tracks sit in their share: page `index` (from 0) of
+/// `pages`, its first track numbered `first` (from 1), of `total` tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub index: usize,
+    pub pages: usize,
+    pub first: usize,
+    pub total: usize,
+}
+
+impl Place {
+    /// The whole share on one page, `total` tracks long.
+    pub fn whole(total: usize) -> Place {
+        Place {
+            index: 0,
+            pages: 1,
+            first: 1,
+            total,
+        }
+    }
+
+    /// Whether the page asked for is one the share has.
+    pub fn exists(&self) -> bool {
+        self.index < self.pages
+    }
 }
 
 /// A producer's Dropbox connection as stored: tokens are sealed (see

@@ -252,12 +252,17 @@ pub fn share(
     let Some(data) = loaded else {
         return error(ErrorPage::NotFound, None, nonce);
     };
-    if policy::access(data.share.expires_at, data.share.revoked_at, now).is_open() {
-        let page = view::share_page(token, data, now, origin);
-        html_from(200, render::share(&page, nonce), nonce)
-    } else {
-        error(ErrorPage::Gone, Some(&data.share.producer), nonce)
+    let producer = &data.share.producer;
+    if !policy::access(data.share.expires_at, data.share.revoked_at, now).is_open() {
+        return error(ErrorPage::Gone, Some(producer), nonce);
     }
+    if !data.place.exists() {
+        // Past the last page (the share lost tracks since the link was
+        // copied) or not a page number: the share itself is a click away.
+        return error_in_share(ErrorPage::NotFound, Some(producer), Some(token), nonce);
+    }
+    let page = view::share_page(token, data, now, origin);
+    html_from(200, render::share(&page, nonce), nonce)
 }
 
 /// `GET /u/{handle}`: a profile that is not public is not found, exactly
@@ -292,6 +297,7 @@ fn html_from(status: u16, rendered: Result<String, minijinja::Error>, nonce: &st
 mod tests {
     use super::*;
     use crate::fixtures;
+    use crate::model::Place;
 
     const NOW: Millis = 1_790_000_000_000;
 
@@ -385,6 +391,65 @@ mod tests {
         assert!(body(&three).contains("class=\"tracks\""));
         assert_eq!(body(&three).matches("class=\"track-head\"").count(), 3);
         assert!(!body(&three).contains("class=\"featured\""));
+    }
+
+    /// The second of three pages of a 14-track share, showing tracks 7
+    /// to 8 (what `fixtures::share` names t7 and t8).
+    fn second_page() -> SharePageData {
+        let mut data = fixtures::share(&["t7", "t8"]);
+        data.place = Place {
+            index: 1,
+            pages: 3,
+            first: 7,
+            total: 14,
+        };
+        data
+    }
+
+    #[test]
+    fn a_later_page_goes_on_from_the_earlier_ones() {
+        let r = share("tok", Some(&second_page()), NOW, None, "n");
+        assert_eq!(r.status, 200);
+        let page = body(&r);
+        // Numbered on: the list, its titles' ids and the stylesheet's counter.
+        assert!(page.contains(r#"<ol class="tracks" start="7">"#), "{page}");
+        assert!(page.contains(r#"id="t7">Song t7<"#) && page.contains(r#"id="t8">"#));
+        assert!(page.contains(".tracks{counter-reset:track 6}</style>"));
+        // The share as a whole: its summary, and the way to both neighbours.
+        assert!(page.contains("<title>Summer pack (page 2 of 3) · Night Owl</title>"));
+        assert!(page.contains("14 tracks by Night Owl"));
+        assert!(page.contains(r#"<a class="btn" href="/s/tok" rel="prev">"#));
+        assert!(page.contains(r#"href="/s/tok?page=3" rel="next">More tracks</a>"#));
+        assert!(page.contains(r#"<span class="pager-range">7–8</span> of 14"#));
+        assert!(page.contains(r#"data-last="8" data-total="14""#));
+    }
+
+    #[test]
+    fn a_page_of_one_track_is_still_a_list_and_one_page_has_no_pager() {
+        let mut data = second_page();
+        data.tracks.truncate(1);
+        let r = share("tok", Some(&data), NOW, None, "n");
+        assert!(body(&r).contains(r#"<ol class="tracks" start="7">"#));
+        assert!(!body(&r).contains("class=\"featured\""));
+
+        let whole = share("tok", Some(&fixtures::share(&["a", "b"])), NOW, None, "n");
+        assert!(!body(&whole).contains("class=\"pager\""));
+        assert!(!body(&whole).contains("counter-reset"));
+        assert!(body(&whole).contains(r#"<ol class="tracks">"#));
+    }
+
+    #[test]
+    fn a_page_the_share_does_not_have_is_not_found_with_the_way_back() {
+        let mut data = second_page();
+        data.place.index = 3;
+        data.tracks.clear();
+        let r = share("tok", Some(&data), NOW, None, "n");
+        assert_eq!(r.status, 404);
+        assert!(body(&r).contains(r#"href="/s/tok""#), "{}", body(&r));
+        assert!(body(&r).contains("A link from Night Owl"));
+        // A share that has ended is gone, whichever page was asked for.
+        data.share.revoked_at = Some(NOW - 1);
+        assert_eq!(share("tok", Some(&data), NOW, None, "n").status, 410);
     }
 
     #[test]

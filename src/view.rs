@@ -15,6 +15,7 @@ use crate::model::{
     CollaboratorRow, FileKind, FileRow, ProducerRow, ProfileData, ProfileShareRow, SharePageData,
     TrackRow,
 };
+use crate::pager::{self, PagerView};
 use crate::policy::{self, DownloadPolicy, Layout, Millis};
 use crate::preview_image;
 use crate::theme::{Mode, Theme};
@@ -154,6 +155,8 @@ pub struct SharePageView<'a> {
     /// One line for link previews and the page's meta description.
     pub summary: String,
     pub layout: Layout,
+    /// The way to the share's other pages of tracks, when it has several.
+    pub pager: Option<PagerView>,
     /// Written by `markup::TrackList` (see `render::share`), not handed to
     /// the template one field at a time.
     #[serde(skip)]
@@ -547,7 +550,10 @@ pub fn share_page<'a>(
     let share = &data.share;
     let downloads = DownloadPolicy::from_stored(&share.download_kinds);
     let producer = producer_view(&share.producer);
-    let layout = policy::layout(data.tracks.len());
+    // A share is featured, summed up and numbered as a whole, whichever
+    // of its pages is shown.
+    let place = &data.place;
+    let layout = policy::layout(place.total);
     let by_track = ByTrack::of(data);
     let tracks: Vec<TrackView> = data
         .tracks
@@ -555,12 +561,12 @@ pub fn share_page<'a>(
         .enumerate()
         .map(|(i, t)| {
             let (files, credits) = (&by_track.files[i], &by_track.collaborators[i]);
-            track_view(i + 1, t, files, credits, &downloads)
+            track_view(place.first + i, t, files, credits, &downloads)
         })
         .collect();
     let summary = format!(
         "{} by {}",
-        count(tracks.len(), "track", "tracks"),
+        count(place.total, "track", "tracks"),
         producer.display_name
     );
     let title = text(Some(&share.title)).unwrap_or_else(|| summary.clone());
@@ -572,6 +578,7 @@ pub fn share_page<'a>(
         description: text(share.description.as_deref()),
         titled_card,
         has_tracks: !tracks.is_empty(),
+        pager: pager::view(token, place, tracks.len()),
         layout,
         theme: theme_view(&share.producer),
         producer,

@@ -3,24 +3,21 @@
 // persistent bar (artwork, title, play/pause, previous/next, seek, elapsed
 // and total time), one track at a time, the next one starting when a track
 // ends, Space and arrow keys, and the Media Session API for lock screens.
-// Audio loads only when a track is played.
+// A large share comes a page of tracks at a time: "More tracks" (and the
+// player, at the end of what is loaded) brings the next page into this one,
+// so listening never stops for a page load. Audio loads only when a track
+// is played.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  const sources = [...document.querySelectorAll("main audio[aria-labelledby]")];
-  if (sources.length === 0) return;
+  const list = document.querySelector("main .tracks, main .featured");
+  if (!list) return;
   const byline = document.querySelector("[data-artist]");
   const artist = byline ? byline.dataset.artist : "";
-  // A player is named by its track's title, by reference; the track's
-  // cover is the picture in its card.
-  const tracks = sources.map((audio) => {
-    const title = document.getElementById(audio.getAttribute("aria-labelledby"));
-    const picture = audio.closest("li, .featured")?.querySelector(".art img");
-    return { src: audio.getAttribute("src"), title: title ? title.textContent : "", art: picture ? picture.src : "" };
-  });
+  const tracks = [];
+  const buttons = [];
   const audio = new Audio();
   audio.preload = "none";
-  if (sources[0].hasAttribute("controlslist")) audio.setAttribute("controlslist", "nodownload");
   let current = -1;
 
   // An element with properties, attributes (`aria-*` and the like) and children.
@@ -36,15 +33,71 @@ document.addEventListener("DOMContentLoaded", () => {
     return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
   };
 
-  // A play button beside each track, in place of its native player.
-  const buttons = sources.map((source, i) => {
-    const button = el("button", { type: "button", className: "btn play-track" }, { "aria-pressed": "false" },
-      el("span", { className: "play-icon" }, { "aria-hidden": "true" }),
-      el("span", { className: "play-label", textContent: "Play" }, { "aria-hidden": "true" }),
-      el("span", { className: "sr-only", textContent: `Play ${tracks[i].title}` }));
-    button.addEventListener("click", () => (current === i && !audio.paused ? audio.pause() : play(i)));
-    source.replaceWith(button);
-    return button;
+  // A play button beside each track, in place of its native player. A
+  // player is named by its track's title, by reference; the track's cover
+  // is the picture in its card.
+  function adopt(sources) {
+    for (const source of sources) {
+      const i = tracks.length;
+      const title = document.getElementById(source.getAttribute("aria-labelledby"));
+      const picture = source.closest("li, .featured")?.querySelector(".art img");
+      tracks.push({ src: source.getAttribute("src"), title: title ? title.textContent : "", art: picture ? picture.src : "" });
+      if (source.hasAttribute("controlslist")) audio.setAttribute("controlslist", "nodownload");
+      const button = el("button", { type: "button", className: "btn play-track" }, { "aria-pressed": "false" },
+        el("span", { className: "play-icon" }, { "aria-hidden": "true" }),
+        el("span", { className: "play-label", textContent: "Play" }, { "aria-hidden": "true" }),
+        el("span", { className: "sr-only", textContent: `Play ${tracks[i].title}` }));
+      button.addEventListener("click", () => (current === i && !audio.paused ? audio.pause() : play(i)));
+      source.replaceWith(button);
+      buttons.push(button);
+    }
+  }
+  adopt(list.querySelectorAll("audio[aria-labelledby]"));
+
+  // The next page of tracks, fetched and appended to the list; resolves to
+  // whether any track came. On failure the link is left as it is: following
+  // it still works.
+  const pager = document.querySelector("main .pager");
+  const range = pager?.querySelector(".pager-range");
+  let more = pager?.querySelector(".pager-next") ?? null;
+  let loading = null;
+  function loadMore() {
+    if (!more) return Promise.resolve(false);
+    if (loading) return loading;
+    more.setAttribute("aria-busy", "true");
+    loading = fetch(more.href, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
+      .then((html) => {
+        // Only its <main>: the head's style element, under another
+        // response's nonce, would be refused by this page's policy.
+        const main = html.slice(html.indexOf("<main"), html.lastIndexOf("</main>") + "</main>".length);
+        const page = new DOMParser().parseFromString(main, "text/html");
+        const items = [...page.querySelectorAll("main .tracks > li")].map((item) => document.adoptNode(item));
+        if (items.length === 0) return false;
+        list.append(...items);
+        for (const item of items) adopt(item.querySelectorAll("audio[aria-labelledby]"));
+        const after = page.querySelector("main .pager");
+        if (range && after) range.textContent = `${range.textContent.split("–")[0]}–${after.dataset.last}`;
+        const onward = after?.querySelector(".pager-next");
+        if (onward) more.href = onward.getAttribute("href");
+        else { more.remove(); more = null; }
+        render();
+        return items[0];
+      })
+      .catch(() => false)
+      .finally(() => { loading = null; more?.removeAttribute("aria-busy"); });
+    return loading;
+  }
+  more?.addEventListener("click", (event) => {
+    event.preventDefault();
+    const href = more.href;
+    loadMore().then((first) => {
+      if (!first) { location.href = href; return; }
+      // Reading goes on where the new tracks start.
+      const heading = first.querySelector("h2");
+      heading.tabIndex = -1;
+      heading.focus();
+    });
   });
 
   // The bar.
@@ -107,12 +160,26 @@ document.addEventListener("DOMContentLoaded", () => {
     audio.play().catch(() => {});
   }
 
+  // The track after this one, from the next page when this was the last
+  // one loaded.
+  function advance() {
+    if (current < tracks.length - 1) play(current + 1);
+    else {
+      // A page may bring tracks without a file to play: then on to the next.
+      loadMore().then((added) => {
+        if (current < tracks.length - 1) play(current + 1);
+        else if (added && more) advance();
+        else render();
+      });
+    }
+  }
+
   function render() {
     const playing = !audio.paused;
     toggle.firstChild.firstChild.setAttribute("d", ICONS[playing ? "pause" : "play"]);
     toggle.setAttribute("aria-label", playing ? "Pause" : "Play");
     prev.disabled = current <= 0;
-    next.disabled = current >= tracks.length - 1;
+    next.disabled = current >= tracks.length - 1 && !more;
     buttons.forEach((button, i) => {
       const on = playing && i === current;
       button.setAttribute("aria-pressed", String(on));
@@ -133,13 +200,13 @@ document.addEventListener("DOMContentLoaded", () => {
     elapsed.textContent = time(audio.currentTime);
   });
   audio.addEventListener("ended", () => {
-    if (current < tracks.length - 1) play(current + 1);
+    if (current < tracks.length - 1 || more) advance();
     else render();
   });
   seek.addEventListener("input", () => { audio.currentTime = Number(seek.value); });
   toggle.addEventListener("click", () => (audio.paused ? play(Math.max(current, 0)) : audio.pause()));
   prev.addEventListener("click", () => play(current - 1));
-  next.addEventListener("click", () => play(current + 1));
+  next.addEventListener("click", advance);
 
   // Space plays and pauses, arrows seek by 5 seconds, anywhere on the page
   // but in a field or on a control that already uses those keys.
@@ -163,7 +230,7 @@ document.addEventListener("DOMContentLoaded", () => {
     on("play", () => play(Math.max(current, 0)));
     on("pause", () => audio.pause());
     on("previoustrack", () => play(current - 1));
-    on("nexttrack", () => play(current + 1));
+    on("nexttrack", advance);
     on("seekto", (details) => { audio.currentTime = details.seekTime; });
   }
   render();

@@ -1,7 +1,8 @@
 // A producer's catalogue as the browser tests use it: a themed producer
 // whose Dropbox (the stand-in) holds 21 tracks of real audio (short tones)
-// and covers, connected through the console as a person would, and three
-// shares: one track with every kind of download, twenty tracks, and one
+// and covers, connected through the console as a person would, and four
+// shares: one track with every kind of download, twenty tracks, fourteen
+// credited at such length that they come a page at a time, and one
 // listen-only.
 
 import { BASE, apiOf, newProducer, standinAccount } from "./support.mjs";
@@ -69,6 +70,16 @@ export async function catalogue(browser, { handle, name, theme }) {
       collaborators: i % 4 === 0 ? [{ name: "Bo Diddley", role: "Mix engineer" }] : [],
     }));
   }
+  // The same recordings credited at length: every credit's name, role and
+  // link at their longest, so a share of them is shown a page at a time.
+  const credit = { name: "N".repeat(60), role: "R".repeat(60), url: `https://example.com/${"u".repeat(2000)}` };
+  const heavy = [];
+  for (const title of TITLES.slice(0, 14)) {
+    heavy.push(await api("/api/tracks", "POST", {
+      title: `${title} (credited)`, files: [{ kind: "master", path: `/Catalogue/${title}.wav` }],
+      collaborators: Array(5).fill(credit),
+    }));
+  }
   const shares = {
     single: await api("/api/shares", "POST", {
       track_ids: [daybreak.id], on_profile: true, expires_in_days: 3,
@@ -79,6 +90,9 @@ export async function catalogue(browser, { handle, name, theme }) {
       title: "Twenty ideas", track_ids: tracks.map((t) => t.id), on_profile: true,
       description: "Everything from the spring sessions.\nTell me which ones you like.",
       downloads: { kinds: ["master"] },
+    }),
+    paged: await api("/api/shares", "POST", {
+      title: "Fully credited", track_ids: heavy.map((t) => t.id), downloads: { kinds: ["master"] },
     }),
     listenOnly: await api("/api/shares", "POST", {
       title: "First listen", track_ids: [tracks[0].id], downloads: "none",

@@ -6,12 +6,14 @@
 // work; the next track starts when one ends; two tracks never play
 // together; no CSP violation or script error. Every download button saves
 // its file under its own name while the page stays, and each is counted
-// once. A listen-only share plays the bounce and offers no download.
+// once. A listen-only share plays the bounce and offers no download. A
+// share of several pages plays on into the next page without leaving this
+// one, and "More tracks" brings the rest.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
-import { OUT, launch, screenshot } from "./support.mjs";
+import { OUT, axe, launch, screenshot } from "./support.mjs";
 import { catalogue } from "./catalogue.mjs";
 
 const SIZES = [
@@ -122,6 +124,50 @@ for (const size of SIZES) {
     await context.close();
   });
 }
+
+test("a share of several pages plays on from one page to the next", async () => {
+  const { context, page, problems } = await visit(owner.shares.paged, SIZES[1]);
+  const cards = page.locator("main .tracks > li");
+  const firstPage = await cards.count();
+  assert.ok(firstPage > 1 && firstPage < 14, `${firstPage} tracks on the first page`);
+  const status = page.locator(".pager-status");
+  assert.equal(await status.innerText(), `Tracks 1–${firstPage} of 14`);
+  const titles = owner.titles.slice(0, 14).map((t) => `${t} (credited)`);
+
+  // The last track of the first page, paused (so it cannot end and move
+  // on by itself), then "Next track": the next page comes into this one
+  // and its first track plays.
+  await page.getByRole("button", { name: `Play ${titles[firstPage - 1]}` }).click();
+  await elapsedAbove(page, 0.2);
+  await page.locator(".bar-toggle").click();
+  await page.waitForFunction(() => !document.querySelector("button.play-track[aria-pressed=true]"));
+  await page.getByRole("button", { name: "Next track" }).click();
+  await titled(page, titles[firstPage]);
+  await elapsedAbove(page, 0.2);
+  assert.equal(page.url(), owner.shares.paged.url, "no page load");
+  assert.ok((await cards.count()) > firstPage);
+  assert.equal(await playing(page), 1);
+
+  // "More tracks" brings the rest, numbered on, and reading goes on there.
+  let shown = await cards.count();
+  while (await page.locator(".pager-next").count()) {
+    await page.getByRole("link", { name: "More tracks" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll("main .tracks > li").length > n, shown);
+    const focused = await page.evaluate(() => document.activeElement.textContent);
+    assert.equal(focused, titles[shown]);
+    shown = await cards.count();
+  }
+  assert.equal(shown, 14);
+  assert.equal(await status.innerText(), "Tracks 1–14 of 14");
+  assert.equal(await page.locator("main .tracks > li h2 span").last().innerText(), titles[13]);
+  // One list, so the stylesheet's counter numbers them on.
+  assert.equal(await page.locator("main ol.tracks").count(), 1);
+  assert.equal(await page.locator("[id]").evaluateAll((all) => all.length - new Set(all.map((e) => e.id)).size), 0, "ids stay unique");
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, `${OUT}/screenshots/share-paged-loaded-1440.png`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 /// The share's download count once the events queue has delivered every
 /// download made so far (its consumer waits up to a second to fill a

@@ -2,12 +2,12 @@
 //! reads back, which must match exactly what visitors did.
 
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use crate::support::{
-    call, get, new_producer, send, simple_track, str_of, visit, Body, Producer, EVENTS_DELAY,
+    call, details, get, new_producer, send, settled_views, simple_track, str_of, visit, Body,
+    Producer,
 };
 
 /// The list of download buttons (shown, if unavailable, without Dropbox).
@@ -15,25 +15,6 @@ const DOWNLOADS: &str = r#"<ul class="downloads""#;
 
 /// The key of the fixture producer in tests/fixtures/api_stats.sql.
 const STATS_KEY: &str = "sp.statsKeyFixture0000001.SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS";
-
-fn details(key: &str, share_id: &str) -> Value {
-    let page = call("GET", &format!("/api/shares/{share_id}"), key, None);
-    assert_eq!(page.status, 200, "{}", page.raw);
-    page.json()
-}
-
-/// Views are sent after the page has gone out, through the events queue:
-/// wait until the count reaches `expected`, then make sure it stays there.
-fn settled_views(key: &str, share_id: &str, expected: u64) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while details(key, share_id)["stats"]["views"].as_u64() < Some(expected)
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(EVENTS_DELAY);
-    details(key, share_id)
-}
 
 #[test]
 fn a_share_is_created_with_the_contracts_defaults() {

@@ -20,6 +20,7 @@ mod methods;
 mod origin;
 mod profile_page;
 mod share_page;
+mod share_page_paging;
 mod standin;
 mod support;
 mod throttle;

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use ureq::http::Request;
@@ -217,6 +218,26 @@ pub fn get(path: &str) -> Page {
 /// fill a batch (`max_batch_timeout` in wrangler.toml). A test that checks
 /// nothing more was counted waits this long first.
 pub const EVENTS_DELAY: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// A share's details, as its producer reads them.
+pub fn details(key: &str, share_id: &str) -> Value {
+    let page = call("GET", &format!("/api/shares/{share_id}"), key, None);
+    assert_eq!(page.status, 200, "{}", page.raw);
+    page.json()
+}
+
+/// Views are sent after the page has gone out, through the events queue:
+/// wait until the count reaches `expected`, then make sure it stays there.
+pub fn settled_views(key: &str, share_id: &str, expected: u64) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while details(key, share_id)["stats"]["views"].as_u64() < Some(expected)
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(EVENTS_DELAY);
+    details(key, share_id)
+}
 
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 

@@ -3,7 +3,8 @@
 use worker::Result;
 
 use super::{batch, first, Runs, SqlValue};
-use crate::model::{ProfileData, SharePageData};
+use crate::model::{Place, ProfileData, SharePageData};
+use crate::pager;
 
 /// How every visitor statement resolves a token: `s` is the share whose
 /// public token is `?1`, `st` its places, and `t` its tracks still in the
@@ -47,69 +48,102 @@ SELECT s.id, s.title, s.description, s.download_kinds, s.expires_at, s.revoked_a
 FROM shares s JOIN producers p ON p.id = s.producer_id
 WHERE s.token = ?1";
 
-// Each statement selects by token, so all four run in one batch: one round
-// trip per page view, whatever the number of tracks. A large share is
-// hundreds of rows, and moving them from D1 into the worker is most of its
-// page's cost (measured in BENCHMARKS.md): each list comes back as one
-// JSON array of positional arrays (no key repeated per row), in the order
-// of the fields of `model::TrackRow`, `FileRow` and `CollaboratorRow`, and
-// only what the page shows. A file's path is read only by its end, which
-// holds the extension the page names (`model::FileRow::extension`, tested
-// on such tails).
-const TRACKS_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_array(t.id, t.title, t.bpm, t.musical_key, t.artwork_path) ",
-    "ORDER BY st.position) AS rows ",
-    "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
-    "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL WHERE s.token = ?1"
-);
-const FILES_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_array(f.id, f.track_id, f.kind, substr(f.path, -12), ",
-    "f.is_folder, f.label, f.size) ORDER BY st.position, f.position) AS rows ",
-    "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
-    "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
-    "JOIN track_files f ON f.track_id = t.id WHERE s.token = ?1"
-);
-const COLLABORATORS_BY_TOKEN: &str = concat!(
-    "SELECT json_group_array(json_array(c.track_id, c.name, c.role, c.avatar_url, c.url) ",
-    "ORDER BY st.position, c.position) AS rows ",
-    "FROM shares s JOIN share_tracks st ON st.share_id = s.id ",
-    "JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL ",
-    "JOIN collaborators c ON c.track_id = t.id WHERE s.token = ?1"
-);
+// Both statements select by token, so they run in one batch: one round trip
+// per page view. A large share is shown a page of tracks at a time
+// (`pager`): `weighed` estimates the HTML each track writes (a card's fixed
+// markup, about 600 bytes, plus its texts; about 120 bytes per download and
+// 100 per credit, plus theirs), and a track is on page
+// ⌊(weight of the tracks before it) ÷ ?3⌋. Only the requested page's rows
+// leave D1 (D1 binds numbers as REAL, hence the casts to divide whole
+// numbers): moving rows into the worker, rendering and sending them is
+// most of a page's cost (BENCHMARKS.md), so a page's cost has a bound
+// whatever its tracks hold. Each list comes back as one JSON array of
+// positional arrays (no key repeated per row), in the order of the fields
+// of `model::TrackRow`, `FileRow` and `CollaboratorRow`. A file's path is
+// read only by its end, which holds the extension the page names
+// (`model::FileRow::extension`, tested on such tails).
+const PAGE_BY_TOKEN: &str = "\
+WITH weighed AS (
+  SELECT st.position, t.id, t.title, t.bpm, t.musical_key, t.artwork_path,
+    600 + length(t.title) + coalesce(length(t.musical_key), 0)
+    + coalesce((SELECT sum(120 + coalesce(length(f.label), 0))
+                FROM track_files f WHERE f.track_id = t.id), 0)
+    + coalesce((SELECT sum(100 + length(c.name) + coalesce(length(c.role), 0)
+                           + coalesce(length(c.avatar_url), 0) + coalesce(length(c.url), 0))
+                FROM collaborators c WHERE c.track_id = t.id), 0) AS weight
+  FROM shares s JOIN share_tracks st ON st.share_id = s.id
+  JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL
+  WHERE s.token = ?1
+),
+placed AS MATERIALIZED (
+  SELECT *, row_number() OVER so_far AS number,
+         (sum(weight) OVER so_far - weight) / CAST(?3 AS INTEGER) AS page
+  FROM weighed WINDOW so_far AS (ORDER BY position ROWS UNBOUNDED PRECEDING)
+),
+shown AS MATERIALIZED (SELECT * FROM placed WHERE page = CAST(?2 AS INTEGER))
+SELECT
+  (SELECT count(*) FROM placed) AS total,
+  (SELECT coalesce(max(page), 0) + 1 FROM placed) AS pages,
+  (SELECT coalesce(min(number), 1) FROM shown) AS first,
+  (SELECT json_group_array(json_array(id, title, bpm, musical_key, artwork_path)
+            ORDER BY position) FROM shown) AS tracks,
+  (SELECT json_group_array(json_array(f.id, f.track_id, f.kind, substr(f.path, -12),
+                                      f.is_folder, f.label, f.size)
+            ORDER BY sh.position, f.position)
+     FROM shown sh JOIN track_files f ON f.track_id = sh.id) AS files,
+  (SELECT json_group_array(json_array(c.track_id, c.name, c.role, c.avatar_url, c.url)
+            ORDER BY sh.position, c.position)
+     FROM shown sh JOIN collaborators c ON c.track_id = sh.id) AS collaborators";
 
-/// The rows of a `json_group_array(...) AS rows` statement.
-fn json_rows<T: serde::de::DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>> {
-    #[derive(serde::Deserialize)]
-    struct Rows {
-        rows: Option<String>,
-    }
-    match first::<Rows>(result)?.and_then(|r| r.rows) {
+/// The one row of `PAGE_BY_TOKEN`.
+#[derive(serde::Deserialize)]
+struct PageRow {
+    total: usize,
+    pages: usize,
+    first: usize,
+    tracks: Option<String>,
+    files: Option<String>,
+    collaborators: Option<String>,
+}
+
+/// A list read as one JSON array of positional arrays.
+fn json_rows<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Vec<T>> {
+    match text {
         None => Ok(Vec::new()),
-        Some(text) => serde_json::from_str(&text)
+        Some(text) => serde_json::from_str(text)
             .map_err(|e| worker::Error::RustError(format!("rows as JSON: {e}"))),
     }
 }
 
-pub async fn share_page(db: &impl Runs, token: &str) -> Result<Option<SharePageData>> {
-    let token = &[SqlValue::from(token)];
-    let [share, tracks, files, collaborators] = batch(
-        db,
-        [
-            (SHARE_BY_TOKEN, token),
-            (TRACKS_BY_TOKEN, token),
-            (FILES_BY_TOKEN, token),
-            (COLLABORATORS_BY_TOKEN, token),
-        ],
-    )
-    .await?;
+/// The share a token names and its `page`th page of tracks (from 0), as
+/// `pager::PAGE_WEIGHT` divides them.
+pub async fn share_page(db: &impl Runs, token: &str, page: usize) -> Result<Option<SharePageData>> {
+    let by_token = &[SqlValue::from(token)];
+    let paged = &[
+        SqlValue::from(token),
+        SqlValue::from(i64::try_from(page).unwrap_or(i64::MAX)),
+        SqlValue::from(pager::PAGE_WEIGHT),
+    ];
+    let [share, listed] = batch(db, [(SHARE_BY_TOKEN, by_token), (PAGE_BY_TOKEN, paged)]).await?;
     let Some(share) = first(&share)? else {
         return Ok(None);
     };
+    let Some(listed) = first::<PageRow>(&listed)? else {
+        return Err(worker::Error::RustError(
+            "a page query without its row".into(),
+        ));
+    };
     Ok(Some(SharePageData {
         share,
-        tracks: json_rows(&tracks)?,
-        files: json_rows(&files)?,
-        collaborators: json_rows(&collaborators)?,
+        place: Place {
+            index: page,
+            pages: listed.pages,
+            first: listed.first,
+            total: listed.total,
+        },
+        tracks: json_rows(listed.tracks.as_deref())?,
+        files: json_rows(listed.files.as_deref())?,
+        collaborators: json_rows(listed.collaborators.as_deref())?,
     }))
 }
 
