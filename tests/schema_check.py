@@ -1,7 +1,7 @@
 """schema.sql is the readable, complete current schema; migrations/ is how
 deployments get it. This fails when the two disagree: it builds one SQLite
 database from each (schema.sql applied twice, as it must be idempotent) and
-compares tables, columns, keys and indexes."""
+compares tables, columns, keys, indexes, views and triggers."""
 
 import pathlib
 import re
@@ -27,9 +27,10 @@ def shape(db):
             "columns": sorted(c[1:] for c in db.execute(f"PRAGMA table_info('{t}')")),
             "foreign_keys": sorted(r[2:] for r in db.execute(f"PRAGMA foreign_key_list('{t}')")),
         }
-    for name, sql in db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"):
-        out["index " + name] = re.sub(r"\s+", " ", sql.replace("IF NOT EXISTS ", "")).strip()
+    for kind, name, sql in db.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'view', 'trigger')"
+            " AND sql IS NOT NULL ORDER BY type, name"):
+        out[f"{kind} {name}"] = re.sub(r"\s+", " ", sql.replace("IF NOT EXISTS ", "")).strip()
     return out
 
 
@@ -45,7 +46,7 @@ def main():
                 print(f"schema.sql and migrations/ differ at {key}:\n  schema.sql: {current.get(key)}\n"
                       f"  migrations: {migrated.get(key)}", file=sys.stderr)
         sys.exit(1)
-    print(f"schema.sql matches migrations/ ({len(migrations)} files, {len(current)} tables and indexes)")
+    print(f"schema.sql matches migrations/ ({len(migrations)} files, {len(current)} tables, indexes, views and triggers)")
 
 
 if __name__ == "__main__":

@@ -50,35 +50,26 @@ WHERE s.token = ?1";
 
 // Both statements select by token, so they run in one batch: one round trip
 // per page view. A large share is shown a page of tracks at a time
-// (`pager`): `weighed` estimates the HTML each track writes (a card's fixed
-// markup, about 600 bytes, plus its texts; about 120 bytes per download and
-// 100 per credit, plus theirs), and a track is on page
-// ⌊(weight of the tracks before it) ÷ ?3⌋. Only the requested page's rows
-// leave D1 (D1 binds numbers as REAL, hence the casts to divide whole
-// numbers): moving rows into the worker, rendering and sending them is
-// most of a page's cost (BENCHMARKS.md), so a page's cost has a bound
-// whatever its tracks hold. Each list comes back as one JSON array of
-// positional arrays (no key repeated per row), in the order of the fields
-// of `model::TrackRow`, `FileRow` and `CollaboratorRow`. A file's path is
-// read only by its end, which holds the extension the page names
+// (`pager`): a track is on page ⌊(weight of the tracks before it) ÷ ?3⌋,
+// its weight being an estimate of the HTML its card writes, kept on the
+// track by the schema (migrations/0005_track_weight.sql). Only the asked
+// page's rows leave D1: moving rows into the worker, rendering and sending
+// them is most of a page's cost (BENCHMARKS.md), so a page's cost has a
+// bound whatever its tracks hold. (D1 binds numbers as REAL, hence the
+// casts, to divide whole numbers.) Each list comes back as one JSON array
+// of positional arrays (no key repeated per row), in the order of the
+// fields of `model::TrackRow`, `FileRow` and `CollaboratorRow`. A file's
+// path is read only by its end, which holds the extension the page names
 // (`model::FileRow::extension`, tested on such tails).
 const PAGE_BY_TOKEN: &str = "\
-WITH weighed AS (
+WITH placed AS MATERIALIZED (
   SELECT st.position, t.id, t.title, t.bpm, t.musical_key, t.artwork_path,
-    600 + length(t.title) + coalesce(length(t.musical_key), 0)
-    + coalesce((SELECT sum(120 + coalesce(length(f.label), 0))
-                FROM track_files f WHERE f.track_id = t.id), 0)
-    + coalesce((SELECT sum(100 + length(c.name) + coalesce(length(c.role), 0)
-                           + coalesce(length(c.avatar_url), 0) + coalesce(length(c.url), 0))
-                FROM collaborators c WHERE c.track_id = t.id), 0) AS weight
+         row_number() OVER so_far AS number,
+         (sum(t.weight) OVER so_far - t.weight) / CAST(?3 AS INTEGER) AS page
   FROM shares s JOIN share_tracks st ON st.share_id = s.id
   JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL
   WHERE s.token = ?1
-),
-placed AS MATERIALIZED (
-  SELECT *, row_number() OVER so_far AS number,
-         (sum(weight) OVER so_far - weight) / CAST(?3 AS INTEGER) AS page
-  FROM weighed WINDOW so_far AS (ORDER BY position ROWS UNBOUNDED PRECEDING)
+  WINDOW so_far AS (ORDER BY st.position ROWS UNBOUNDED PRECEDING)
 ),
 shown AS MATERIALIZED (SELECT * FROM placed WHERE page = CAST(?2 AS INTEGER))
 SELECT
