@@ -2,7 +2,8 @@
 //! request reads, renders and sends has a bound whatever its tracks hold
 //! (the largest share the limits allow is measured in BENCHMARKS.md). The
 //! store divides a share's tracks by their weight, an estimate of the HTML
-//! each writes (`edge::store::pages`): a share of ordinary tracks, even a
+//! each writes that the schema keeps on the track (`edge::store::pages`,
+//! migrations/0005_track_weight.sql): a share of ordinary tracks, even a
 //! hundred of them, is one page. Page 1 is the share's address itself;
 //! `?page=N` asks for another, and `player.js` brings the next page into
 //! the one open.

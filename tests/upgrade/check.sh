@@ -31,6 +31,10 @@ for table, rows in before.items():
         lost[table] = sum(missing.values())
 assert not lost, f"rows changed or lost by the upgrade, per table: {lost}"
 assert sum(len(r) for r in before.values()) > 0, "the previous release's database held no rows"
+# Tracks written before track weights (0005) were weighed by it: at least a
+# card's 600 each, or a large share of them would all be on one page.
+unweighed = [t["id"] for t in after["tracks"] if t.get("weight", 0) < 600]
+assert after["tracks"] and not unweighed, f"tracks left unweighed by the upgrade: {unweighed}"
 print(f"upgrade kept every row: {sum(len(r) for r in before.values())} rows in {len(before)} tables, "
       f"{len(applied)} migration(s) applied")
 PY
