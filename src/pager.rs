@@ -3,8 +3,7 @@
 //! (the largest share the limits allow is measured in BENCHMARKS.md). The
 //! store divides a share's tracks by their weight, an estimate of the HTML
 //! each writes that the schema keeps on the track (`edge::store::pages`,
-//! migrations/0005_track_weight.sql): a share of ordinary tracks, even a
-//! hundred of them, is one page. Page 1 is the share's address itself;
+//! migrations/0005_track_weight.sql). Page 1 is the share's address itself;
 //! `?page=N` asks for another, and `player.js` brings the next page into
 //! the one open.
 
@@ -13,9 +12,11 @@ use serde::Serialize;
 use crate::limits::TRACKS_PER_SHARE;
 use crate::model::Place;
 
-/// The weight of the tracks before the one that starts a new page: about
-/// 120 KB of HTML, a page's cost bounded at a few milliseconds of CPU.
-pub const PAGE_WEIGHT: i64 = 120_000;
+/// The most a page's tracks weigh together: about 80 KB of HTML, under
+/// 5 ms of CPU however it is made up (BENCHMARKS.md). That is a hundred
+/// tracks of one file each, or about eighty with a key, two files and a
+/// credit. A track over it alone has a page of its own.
+pub const PAGE_WEIGHT: i64 = 80_000;
 
 /// The page of tracks (from 0) that a share page's query asks for; no
 /// `page` asks for the first. Other parameters (the tags chat apps add) are

@@ -45,7 +45,7 @@ fn heavy_track(n: usize) -> Value {
 }
 
 #[test]
-fn a_hundred_ordinary_tracks_are_one_page() {
+fn a_hundred_tracks_of_one_file_are_one_page() {
     let p = new_producer("hundred");
     let ids: Vec<Value> = (0..100)
         .map(|n| p.track(simple_track(&format!("Cut {n:03}")))["id"].clone())

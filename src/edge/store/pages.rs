@@ -50,31 +50,48 @@ WHERE s.token = ?1";
 
 // Both statements select by token, so they run in one batch: one round trip
 // per page view. A large share is shown a page of tracks at a time
-// (`pager`): a track is on page ⌊(weight of the tracks before it) ÷ ?3⌋,
-// its weight being an estimate of the HTML its card writes, kept on the
-// track by the schema (migrations/0005_track_weight.sql). Only the asked
-// page's rows leave D1: moving rows into the worker, rendering and sending
-// them is most of a page's cost (BENCHMARKS.md), so a page's cost has a
-// bound whatever its tracks hold. (D1 binds numbers as REAL, hence the
-// casts, to divide whole numbers.) Each list comes back as one JSON array
-// of positional arrays (no key repeated per row), in the order of the
-// fields of `model::TrackRow`, `FileRow` and `CollaboratorRow`. A file's
-// path is read only by its end, which holds the extension the page names
-// (`model::FileRow::extension`, tested on such tails).
+// (`pager`): tracks fill a page in share order until the next one would
+// take its weight past ?3, and that one starts the next page. A track's
+// weight is an estimate of the HTML its card writes, kept on the track by
+// the schema (migrations/0005_track_weight.sql). Only the asked page's rows
+// leave D1: moving rows into the worker, rendering and sending them is most
+// of a page's cost (BENCHMARKS.md), so a page's cost has a bound whatever
+// its tracks hold. (D1 binds numbers as REAL, hence the casts.) Each list
+// comes back as one JSON array of positional arrays (no key repeated per
+// row), in the order of the fields of `model::TrackRow`, `FileRow` and
+// `CollaboratorRow`. A file's path is read only by its end, which holds the
+// extension the page names (`model::FileRow::extension`, tested on such
+// tails).
 const PAGE_BY_TOKEN: &str = "\
-WITH placed AS MATERIALIZED (
-  SELECT st.position, t.id, t.title, t.bpm, t.musical_key, t.artwork_path,
+WITH RECURSIVE listed AS MATERIALIZED (
+  SELECT st.position, t.id, t.title, t.bpm, t.musical_key, t.artwork_path, t.weight,
          row_number() OVER so_far AS number,
-         (sum(t.weight) OVER so_far - t.weight) / CAST(?3 AS INTEGER) AS page
+         sum(t.weight) OVER so_far AS reach
   FROM shares s JOIN share_tracks st ON st.share_id = s.id
   JOIN tracks t ON t.id = st.track_id AND t.deleted_at IS NULL
   WHERE s.token = ?1
   WINDOW so_far AS (ORDER BY st.position ROWS UNBOUNDED PRECEDING)
 ),
-shown AS MATERIALIZED (SELECT * FROM placed WHERE page = CAST(?2 AS INTEGER))
+-- One step per page (most shares have one): the next page starts at the
+-- first track that would take this one past ?3, whose weight starts at base.
+pages(page, first, base) AS (
+  SELECT 0, 1, 0
+  UNION ALL
+  SELECT p.page + 1, l.number, l.reach - l.weight
+  FROM pages p JOIN listed l ON l.number = (
+    SELECT min(number) FROM listed
+    WHERE number > p.first AND reach - p.base > CAST(?3 AS INTEGER))
+),
+bounds AS MATERIALIZED (
+  SELECT page, first, lead(first) OVER (ORDER BY page) AS next FROM pages
+),
+shown AS MATERIALIZED (
+  SELECT l.* FROM listed l JOIN bounds b ON b.page = CAST(?2 AS INTEGER)
+  WHERE l.number >= b.first AND (b.next IS NULL OR l.number < b.next)
+)
 SELECT
-  (SELECT count(*) FROM placed) AS total,
-  (SELECT coalesce(max(page), 0) + 1 FROM placed) AS pages,
+  (SELECT count(*) FROM listed) AS total,
+  (SELECT count(*) FROM bounds) AS pages,
   (SELECT coalesce(min(number), 1) FROM shown) AS first,
   (SELECT json_group_array(json_array(id, title, bpm, musical_key, artwork_path)
             ORDER BY position) FROM shown) AS tracks,
