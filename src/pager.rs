@@ -41,7 +41,7 @@ pub fn requested(query: Option<&str>) -> usize {
 }
 
 /// The address of a share's page `index` (from 0).
-pub fn url(token: &str, index: usize) -> String {
+fn url(token: &str, index: usize) -> String {
     match index {
         0 => format!("/s/{token}"),
         _ => format!("/s/{token}?page={}", index + 1),

@@ -55,8 +55,8 @@ document.addEventListener("DOMContentLoaded", () => {
   adopt(list.querySelectorAll("audio[aria-labelledby]"));
 
   // The next page of tracks, fetched and appended to the list; resolves to
-  // whether any track came. On failure the link is left as it is: following
-  // it still works.
+  // the first new track's card, or false when none came. On failure the
+  // link is left as it is: following it still works.
   const pager = document.querySelector("main .pager");
   const range = pager?.querySelector(".pager-range");
   let more = pager?.querySelector(".pager-next") ?? null;
