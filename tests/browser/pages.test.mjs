@@ -4,7 +4,7 @@
 // onward) and the 404. Each has no axe-core violation at 390 and 1440 px,
 // is valid HTML for the Nu Html Checker, scrolls nowhere sideways and is
 // screenshot. The 20-track page's HTML, CSS and script as transferred
-// (gzip) stay under 30 KB; Lighthouse (mobile, median of three runs)
+// (gzip) stay under 30 KB; Lighthouse (mobile, median of five runs)
 // scores the 1-track and the 20-track page. Figures go to $BROWSER_OUT/figures.json.
 
 import { test, before, after } from "node:test";
@@ -140,11 +140,14 @@ async function audit(url) {
 
 for (const [name, share] of [["1-track", "single"], ["20-track", "twenty"]]) {
   test(`Lighthouse (mobile) on the ${name} page`, async () => {
-    // Performance is timed on a shared 2-core machine: the median of three
-    // runs, as Lighthouse's own docs advise against its run-to-run variance.
+    // Performance is timed on a shared 2-core machine: the median of five
+    // runs, as Lighthouse's own docs advise against its run-to-run variance
+    // (three were not enough on a host taking a quarter of the CPU: single
+    // runs of the 20-track page went from 91 to 100, all of it Total
+    // Blocking Time).
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await audit(owners.light.shares[share].url));
-    const median = (id) => runs.map((r) => r.scores[id]).sort((a, b) => a - b)[1];
+    for (let i = 0; i < 5; i++) runs.push(await audit(owners.light.shares[share].url));
+    const median = (id) => runs.map((r) => r.scores[id]).sort((a, b) => a - b)[2];
     const scores = Object.fromEntries(["performance", "accessibility", "best-practices"].map((id) => [id, median(id)]));
     figures[`lighthouse_${name}`] = { ...scores, performance_runs: runs.map((r) => r.scores.performance) };
     const failing = [...new Set(runs.flatMap((r) => r.failing))];
