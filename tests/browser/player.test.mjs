@@ -98,6 +98,8 @@ for (const size of SIZES) {
   test(`twenty tracks play as one player at ${size.width} × ${size.height}`, async () => {
     const { context, page, problems } = await visit(owner.shares.twenty, size);
     const buttons = page.locator("button.play-track");
+    // The players become buttons a few at a time, just after the page loads.
+    await page.waitForFunction(() => !document.querySelector("main audio"));
     assert.equal(await buttons.count(), 20);
     const first = await buttons.first().boundingBox();
     assert.ok(first.y + first.height <= size.height, `first play button at ${first.y}px`);
