@@ -155,7 +155,10 @@ fn player(out: &mut String, token: &str, track: &TrackView, listen_only: bool) {
     if !track.playable {
         return;
     }
-    out.push_str(r#"<audio controls preload="none""#);
+    // Inside <noscript>: with JavaScript the native player is never built
+    // or laid out (twenty of them were most of a page's layout), and
+    // `player.js` reads from its text what to play.
+    out.push_str(r#"<noscript><audio controls preload="none""#);
     if listen_only {
         out.push_str(r#" controlslist="nodownload""#);
     }
@@ -173,7 +176,7 @@ fn player(out: &mut String, token: &str, track: &TrackView, listen_only: bool) {
     // what it does, and with it, `player.js` puts a "Play" button here.
     out.push_str(r#" aria-labelledby="t"#);
     number_to(out, track.number as u64);
-    out.push_str(r#""></audio>"#);
+    out.push_str(r#""></audio></noscript>"#);
 }
 
 /// The ids of the words track names start with, written once a page by

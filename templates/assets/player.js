@@ -1,5 +1,5 @@
 // One player for a share page. Without this script every track keeps its
-// own native <audio>; with it, the page gets a play button per track and a
+// own native <audio> (written inside <noscript>); with it, the page gets a play button per track and a
 // persistent bar (artwork, title, play/pause, previous/next, seek, elapsed
 // and total time), one track at a time, the next one starting when a track
 // ends, Space and arrow keys, and the Media Session API for lock screens.
@@ -33,14 +33,26 @@ document.addEventListener("DOMContentLoaded", () => {
     return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
   };
 
+  // A track's native player waits in a <noscript>, so that with this
+  // script it is never built: its text (or, in a page fetched by
+  // `loadMore`, parsed without scripting, its element) says what to play.
+  const nativeIn = (holder) => {
+    if (holder.firstElementChild) return holder.firstElementChild;
+    const inert = document.createElement("template");
+    inert.innerHTML = holder.textContent;
+    return inert.content.querySelector("audio[aria-labelledby]");
+  };
+
   // A play button beside each track, in place of its native player. A
   // player is named by its track's title, by reference; the track's cover
   // is the picture in its card.
-  function adopt(sources) {
-    for (const source of sources) {
+  function adopt(holders) {
+    for (const holder of holders) {
+      const source = nativeIn(holder);
+      if (!source) continue;
       const i = tracks.length;
       const title = document.getElementById(source.getAttribute("aria-labelledby"));
-      const picture = source.closest("li, .featured")?.querySelector(".art img");
+      const picture = holder.closest("li, .featured")?.querySelector(".art img");
       tracks.push({ src: source.getAttribute("src"), title: title ? title.textContent : "", art: picture ? picture.src : "" });
       if (source.hasAttribute("controlslist")) audio.setAttribute("controlslist", "nodownload");
       const button = el("button", { type: "button", className: "btn play-track" }, { "aria-pressed": "false" },
@@ -48,7 +60,7 @@ document.addEventListener("DOMContentLoaded", () => {
         el("span", { className: "play-label", textContent: "Play" }, { "aria-hidden": "true" }),
         el("span", { className: "sr-only", textContent: `Play ${tracks[i].title}` }));
       button.addEventListener("click", () => (current === i && !audio.paused ? audio.pause() : play(i)));
-      source.replaceWith(button);
+      holder.replaceWith(button);
       buttons.push(button);
     }
   }
@@ -56,7 +68,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // its own: twenty at once was the longest script task Lighthouse found
   // (100–120 ms on a throttled phone), long enough to hold up a tap.
   const adopted = new Promise((resolve) => {
-    const pending = [...list.querySelectorAll("audio[aria-labelledby]")];
+    const pending = [...list.querySelectorAll("noscript")];
     const batch = () => {
       adopt(pending.splice(0, 5));
       if (pending.length > 0) setTimeout(batch, 0);
@@ -86,7 +98,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const items = [...page.querySelectorAll("main .tracks > li")].map((item) => document.adoptNode(item));
         if (items.length === 0) return false;
         list.append(...items);
-        for (const item of items) adopt(item.querySelectorAll("audio[aria-labelledby]"));
+        for (const item of items) adopt(item.querySelectorAll("noscript"));
         const after = page.querySelector("main .pager");
         if (range && after) range.textContent = `${range.textContent.split("–")[0]}–${after.dataset.last}`;
         const onward = after?.querySelector(".pager-next");
