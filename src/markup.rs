@@ -463,6 +463,16 @@ mod tests {
         assert!(out.contains(r#"<h1 class="track-title" id="t2">"#));
     }
 
+    /// With JavaScript a browser never builds a player written in
+    /// <noscript>: twenty native players were most of a page's layout.
+    #[test]
+    fn native_players_wait_in_noscript() {
+        let out = listed(&[track()], true, false);
+        assert_eq!(out.matches("<audio").count(), 1, "{out}");
+        assert!(out.contains(r#"<noscript><audio controls preload="none""#));
+        assert!(out.contains("></audio></noscript>"));
+    }
+
     #[test]
     fn a_title_is_written_once_and_named_by_reference() {
         let mut tracks = [track()];

@@ -1,7 +1,7 @@
 // One player for a share page. Without this script every track keeps its
-// own native <audio> (written inside <noscript>); with it, the page gets a play button per track and a
-// persistent bar (artwork, title, play/pause, previous/next, seek, elapsed
-// and total time), one track at a time, the next one starting when a track
+// own native <audio> (written inside <noscript>); with it, the page gets a
+// play button per track and a persistent bar (artwork, title, play/pause,
+// previous/next, seek, elapsed and total time), one track at a time, the next one starting when a track
 // ends, Space and arrow keys, and the Media Session API for lock screens.
 // A large share comes a page of tracks at a time: "More tracks" (and the
 // player, at the end of what is loaded) brings the next page into this one,
